@@ -1,0 +1,29 @@
+"""The ITA coordination bot: a Flask app factory in the style of Flask's tutorial."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask
+
+from bot import config, db
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the web app; the worker, clock and CLI run inside the same app context."""
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(config.from_environment(app.instance_path))
+    if test_config:
+        app.config.from_mapping(test_config)
+    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"), format="%(message)s")
+
+    db.init_app(app)
+    from bot import cli, webhook
+    from handlers import build_router
+
+    app.extensions["router"] = build_router()
+    webhook.init_app(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,39 @@
+"""GET /healthz: 200 with backlog and heartbeats while the database answers, else 503."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Blueprint, jsonify
+from sqlalchemy import func, select, text
+
+from bot.db import get_db
+from models import Heartbeat, InboxEvent, OutboxMessage, utcnow
+
+log = logging.getLogger(__name__)
+blueprint = Blueprint("health", __name__)
+
+
+@blueprint.get("/healthz")
+def healthz():
+    try:
+        with get_db().session() as session:
+            session.execute(text("SELECT 1"))
+            inbox = session.scalar(select(func.count()).where(InboxEvent.status == "pending"))
+            outbox = session.scalar(select(func.count()).where(OutboxMessage.status == "pending"))
+            beats = {b.name: b for b in session.scalars(select(Heartbeat))}
+    except Exception as error:  # the database did not answer
+        log.error("healthz: database unreachable: %s", type(error).__name__)
+        return jsonify({"ok": False, "database": "unreachable"}), 503
+    now = utcnow()
+    return jsonify(
+        {
+            "ok": True,
+            "database": "ok",
+            "backlog": {"inbox_pending": inbox, "outbox_pending": outbox},
+            "heartbeats": {
+                name: {"at": beat.at.isoformat() + "Z", "age_seconds": (now - beat.at).seconds}
+                for name, beat in beats.items()
+            },
+        }
+    )

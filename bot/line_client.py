@@ -1,0 +1,93 @@
+"""The only module that talks to LINE's Messaging API (through line-bot-sdk v3)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+
+from linebot.v3.messaging import (
+    ApiClient,
+    ApiException,
+    Configuration,
+    MessagingApi,
+    PushMessageRequest,
+    ReplyMessageRequest,
+)
+from urllib3.exceptions import HTTPError as Urllib3Error
+
+log = logging.getLogger(__name__)
+
+
+class LineError(Exception):
+    """A call that did not succeed; `transient` errors may be retried."""
+
+    def __init__(self, status: int | None, message: str, transient: bool):
+        super().__init__(f"{status or 'no answer'}: {message}")
+        self.status, self.message, self.transient = status, message, transient
+
+    @property
+    def invalid_reply_token(self) -> bool:
+        return self.status == 400 and "invalid reply token" in self.message.lower()
+
+    @property
+    def already_accepted(self) -> bool:
+        """409 on a push: LINE already accepted a request with this retry key."""
+        return self.status == 409
+
+
+@dataclass
+class Sent:
+    message_ids: list[str]
+
+
+class LineClient:
+    """A thin wrapper: explicit timeouts, no urllib3 retries, errors classified once."""
+
+    def __init__(self, access_token: str, base_url: str = "", timeout: float = 5.0):
+        configuration = Configuration(host=base_url.rstrip("/") or None, access_token=access_token)
+        configuration.retries = False
+        self.api = MessagingApi(ApiClient(configuration))
+        self.timeout = (min(timeout, 3.0), timeout)
+
+    def _call(self, method, *args, **kwargs):
+        try:
+            return method(*args, _request_timeout=self.timeout, **kwargs)
+        except ApiException as error:
+            status = int(error.status or 0)
+            raise LineError(status, _error_message(error.body), status >= 500) from None
+        except Urllib3Error as error:
+            raise LineError(None, type(error).__name__, True) from None
+
+    def reply(self, reply_token: str, messages: list[dict]) -> Sent:
+        request = ReplyMessageRequest.from_dict({"replyToken": reply_token, "messages": messages})
+        response = self._call(self.api.reply_message, request)
+        return Sent([m.id for m in response.sent_messages or []])
+
+    def push(self, to: str, messages: list[dict], retry_key: str) -> Sent:
+        request = PushMessageRequest.from_dict({"to": to, "messages": messages})
+        response = self._call(self.api.push_message, request, x_line_retry_key=retry_key)
+        return Sent([m.id for m in response.sent_messages or []])
+
+    def group_member_count(self, group_id: str) -> int:
+        return int(self._call(self.api.get_group_member_count, group_id).count)
+
+    def group_member_name(self, group_id: str, user_id: str) -> str:
+        return self._call(self.api.get_group_member_profile, group_id, user_id).display_name
+
+    def group_name(self, group_id: str) -> str:
+        return self._call(self.api.get_group_summary, group_id).group_name
+
+
+def _error_message(body) -> str:
+    try:
+        data = json.loads(body or b"{}")
+    except ValueError:
+        return "unreadable error body"
+    message = str(data.get("message", ""))
+    details = data.get("details") or []
+    if details:
+        message += " " + "; ".join(
+            f"{d.get('property', '')}: {d.get('message', '')}" for d in details[:3]
+        )
+    return message[:500]

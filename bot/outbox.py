@@ -1,0 +1,200 @@
+"""Queue outgoing messages and deliver them: reply while the token is fresh, else a keyed push."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.claims import claim, hold
+from bot.db import Database
+from bot.events import Event
+from bot.line_client import LineClient, LineError, Sent
+from bot.replies import Message, Reply
+from models import Group, InboxEvent, OutboxMessage, SentMessage, utcnow
+
+log = logging.getLogger(__name__)
+MAX_MESSAGES = 5
+MAX_REPLY_ATTEMPTS = 3
+
+
+def _chunks(messages: list[Message]) -> list[list[Message]]:
+    return [messages[i : i + MAX_MESSAGES] for i in range(0, len(messages), MAX_MESSAGES)]
+
+
+def reply_deadline(row: InboxEvent, ttl: int) -> datetime:
+    """A reply token lives about a minute from when LINE issued it; keep a safety margin."""
+    issued = min(row.received_at, row.event_time or row.received_at)
+    return issued + timedelta(seconds=ttl)
+
+
+def enqueue_push(
+    session: Session, to: str, messages: list[Message], *, notification_key: str | None = None
+) -> list[OutboxMessage]:
+    """Queue a push (split in requests of at most five messages)."""
+    rows = []
+    for index, chunk in enumerate(_chunks(messages)):
+        key = f"{notification_key}#{index}" if notification_key and index else notification_key
+        rows.append(
+            OutboxMessage(
+                to=to, messages=json.dumps(chunk, ensure_ascii=False), notification_key=key
+            )
+        )
+    session.add_all(rows)
+    return rows
+
+
+def enqueue_reply(
+    session: Session, row: InboxEvent, event: Event, reply: Reply, ttl: int
+) -> OutboxMessage | None:
+    """Queue a handler's reply to the event's chat, plus its messages for other chats.
+
+    Returns the row that carries the reply token, so the caller can send it at once.
+    """
+    messages = [dict(m) for m in reply.messages]
+    if reply.quote and event.quote_token:
+        first_text = next((m for m in messages if m.get("type") in {"text", "textV2"}), None)
+        if first_text is not None:
+            first_text.setdefault("quoteToken", event.quote_token)
+    first = None
+    for index, chunk in enumerate(_chunks(messages)):
+        token = event.reply_token if index == 0 and event.mode == "active" else None
+        outbox = OutboxMessage(
+            inbox_event_id=row.id,
+            to=event.chat_id,
+            messages=json.dumps(chunk, ensure_ascii=False),
+            reply_token=token,
+            reply_deadline=reply_deadline(row, ttl) if token else None,
+        )
+        session.add(outbox)
+        first = first or (outbox if token else None)
+    for outgoing in reply.elsewhere:
+        enqueue_push(session, outgoing.to, outgoing.messages)
+    return first
+
+
+class Sender:
+    """Delivers due outbox rows; each LINE call happens outside any database transaction."""
+
+    def __init__(self, database: Database, client: LineClient, config: dict, owner: str):
+        self.db, self.client, self.config, self.owner = database, client, config, owner
+        self.lease = config["WORKER_LEASE_SECONDS"]
+
+    def send_due(self, limit: int = 50) -> int:
+        with self.db.session() as session:
+            ids = claim(session, OutboxMessage, self.owner, utcnow(), self.lease, limit)
+        for row_id in ids:
+            self.send_one(row_id)
+        return len(ids)
+
+    def send_one(self, row_id: int) -> None:
+        plan = self._begin_attempt(row_id)
+        if plan is not None:
+            self.call(row_id, plan)
+
+    def start_reply(self, session: Session, row: OutboxMessage, now: datetime) -> tuple | None:
+        """Count a first reply attempt inside the caller's transaction, so it can be sent
+        right after commit without another round trip; None when the token is too old."""
+        if row.reply_token is None or now >= row.reply_deadline:
+            return None
+        session.flush()
+        row.method, row.reply_attempts = "reply", 1
+        row.lease_owner, row.lease_until = self.owner, now + timedelta(seconds=self.lease)
+        return row.id, ("reply", row.to, row.reply_token, json.loads(row.messages), row.retry_key)
+
+    def call(self, row_id: int, plan: tuple) -> None:
+        """Make the LINE call of a counted attempt and record its outcome."""
+        method, to, token, messages, retry_key = plan
+        try:
+            if method == "reply":
+                sent = self.client.reply(token, messages)
+            else:
+                sent = self.client.push(to, messages, retry_key)
+        except LineError as error:
+            self._record_error(row_id, method, error)
+        else:
+            self._record_sent(row_id, "sent", sent)
+
+    def _begin_attempt(self, row_id: int):
+        """Choose reply or push and count the attempt before calling, so a crash can't resend."""
+        now = utcnow()
+        with self.db.session() as session:
+            row = hold(session, OutboxMessage, row_id, self.owner, now, self.lease)
+            if row is None:
+                return None
+            if row.reply_token and row.method != "push":
+                if now < row.reply_deadline:
+                    row.method, row.reply_attempts = "reply", row.reply_attempts + 1
+                elif row.reply_attempts == 0:
+                    row.method = "push"  # the token expired before any attempt
+                else:
+                    _finish(row, "failed", "reply token expired after an unconfirmed attempt")
+                    return None
+            if row.method != "reply":
+                row.method, row.push_attempts = "push", row.push_attempts + 1
+                row.recipients = self._recipients(session, row.to, now)
+            return row.method, row.to, row.reply_token, json.loads(row.messages), row.retry_key
+
+    def _recipients(self, session: Session, to: str, now: datetime) -> int:
+        """Messages a push costs: the group's member count (refreshed when stale), or 1."""
+        group = session.scalar(select(Group).where(Group.line_group_id == to))
+        if group is None:
+            return 1
+        ttl = timedelta(hours=self.config["MEMBER_COUNT_TTL_HOURS"])
+        fresh = group.member_count_at is not None and now - group.member_count_at <= ttl
+        if group.member_count is None or not fresh:
+            # A GET that only reads, so it is safe inside the (short) transaction on PostgreSQL;
+            # on SQLite it holds the write lock for one bounded call a day per group.
+            try:
+                group.member_count = self.client.group_member_count(to)
+                group.member_count_at = now
+            except LineError as error:
+                log.warning("member count for a group unavailable: %s", error)
+        return group.member_count or 1
+
+    def _record_sent(self, row_id: int, status: str, sent: Sent | None) -> None:
+        with self.db.session() as session:
+            row = session.get(OutboxMessage, row_id)
+            _finish(row, status, None)
+            for message_id in sent.message_ids if sent else []:
+                session.add(
+                    SentMessage(line_message_id=message_id, outbox_id=row.id, chat_id=row.to)
+                )
+
+    def _record_error(self, row_id: int, method: str, error: LineError) -> None:
+        now = utcnow()
+        with self.db.session() as session:
+            row = session.get(OutboxMessage, row_id)
+            row.last_error = str(error)[:1000]
+            row.lease_owner = row.lease_until = None
+            if method == "reply" and error.invalid_reply_token:
+                if row.reply_attempts > 1:
+                    _finish(row, "probably_sent", str(error))  # an earlier attempt got through
+                else:
+                    row.method, row.next_attempt_at = "push", now  # token was dead on arrival
+            elif method == "push" and error.already_accepted:
+                _finish(row, "sent", None)
+            elif not error.transient:
+                _finish(row, "failed", str(error))
+            elif method == "reply":
+                if row.reply_attempts >= MAX_REPLY_ATTEMPTS:
+                    _finish(row, "failed", f"reply not confirmed: {error}")
+                else:
+                    row.next_attempt_at = now + timedelta(seconds=row.reply_attempts)
+            elif row.push_attempts >= self.config["MAX_PUSH_ATTEMPTS"]:
+                _finish(row, "failed", f"gave up after {row.push_attempts} attempts: {error}")
+            else:
+                row.next_attempt_at = now + timedelta(seconds=min(2**row.push_attempts, 600))
+        log.warning("outbox %s: %s failed: %s", row_id, method, error)
+
+
+def _finish(row: OutboxMessage, status: str, error: str | None) -> None:
+    row.status = status
+    row.lease_owner = row.lease_until = None
+    if error:
+        row.last_error = error[:1000]
+    if status in {"sent", "probably_sent"}:
+        row.sent_at = utcnow()

@@ -1,0 +1,67 @@
+"""Operator figures: queue sizes and this month's LINE message use."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models import InboxEvent, OutboxMessage
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+
+
+def month_start_utc(now_utc: datetime) -> datetime:
+    """Start of the current Bangkok calendar month, as naive UTC."""
+    local = now_utc.replace(tzinfo=ZoneInfo("UTC")).astimezone(BANGKOK)
+    start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return start.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+
+
+STATUSES = {
+    InboxEvent: ("pending", "done", "ignored", "failed"),
+    OutboxMessage: ("pending", "sent", "probably_sent", "failed"),
+}
+
+
+def counts_by_status(session: Session, model) -> dict[str, int]:
+    counts = dict.fromkeys(STATUSES[model], 0)
+    rows = session.execute(select(model.status, func.count()).group_by(model.status))
+    counts.update({status: count for status, count in rows})
+    return counts
+
+
+def push_usage(session: Session, now_utc: datetime) -> tuple[int, int]:
+    """(pushes, messages) delivered since the month began; a push costs one per recipient."""
+    start = month_start_utc(now_utc)
+    pushes, messages = session.execute(
+        select(func.count(), func.coalesce(func.sum(OutboxMessage.recipients), 0)).where(
+            OutboxMessage.method == "push",
+            OutboxMessage.status.in_(["sent", "probably_sent"]),
+            OutboxMessage.sent_at >= start,
+            OutboxMessage.sent_at < start + timedelta(days=32),
+        )
+    ).one()
+    return int(pushes), int(messages)
+
+
+def collect(session: Session, now_utc: datetime, budget: int) -> dict:
+    pushes, messages = push_usage(session, now_utc)
+    failed = session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.status == "failed")
+        .order_by(OutboxMessage.id.desc())
+        .limit(5)
+    )
+    return {
+        "inbox": counts_by_status(session, InboxEvent),
+        "outbox": counts_by_status(session, OutboxMessage),
+        "outbox_failed_recent": [
+            {"id": row.id, "method": row.method, "error": row.last_error} for row in failed
+        ],
+        "pushes_month": pushes,
+        "messages_month": messages,
+        "message_budget": budget,
+    }

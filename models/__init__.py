@@ -1,0 +1,19 @@
+"""SQLAlchemy models, one module per aggregate; importing this registers them all."""
+
+from models.base import Base, utcnow
+from models.chats import Group, Person
+from models.inbox import InboxEvent
+from models.outbox import OutboxMessage, SentMessage
+from models.runtime import Heartbeat, Lease
+
+__all__ = [
+    "Base",
+    "Group",
+    "Heartbeat",
+    "InboxEvent",
+    "Lease",
+    "OutboxMessage",
+    "Person",
+    "SentMessage",
+    "utcnow",
+]

@@ -1,0 +1,1 @@
+"""The clock: periodic jobs as data, run by one leader process in Asia/Bangkok."""

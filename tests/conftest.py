@@ -1,0 +1,127 @@
+"""Shared fixtures: an app on a fresh database, the LINE stand-in, and a network guard."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from bot import create_app
+from bot.config import normalise_database_url
+from bot.eventfactory import body_of, sign
+from tests import netguard
+
+
+def pytest_configure(config):
+    netguard.install()
+
+
+POSTGRES_URL = os.environ.get("DATABASE_URL", "")
+USING_POSTGRES = POSTGRES_URL.startswith(("postgres://", "postgresql"))
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(tmp_path) -> str:
+    if USING_POSTGRES:
+        url = normalise_database_url(POSTGRES_URL)
+        _reset_postgres(url)
+        return url
+    return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+
+
+@pytest.fixture
+def fake_line():
+    from bot.fake_line import start_fake_line
+
+    server = start_fake_line(access_token="test-token")
+    yield server
+    server.shutdown()
+
+
+@pytest.fixture
+def app(database_url, fake_line, tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "LINE_CHANNEL_SECRET": "test-secret",
+            "LINE_CHANNEL_ACCESS_TOKEN": "test-token",
+            "LINE_API_BASE_URL": fake_line.base_url,
+            "LOCAL_LINE": False,
+            "LINE_TIMEOUT_SECONDS": 2.0,
+        }
+    )
+    app.extensions["db"].upgrade()
+    with app.app_context():
+        yield app
+    app.extensions["db"].engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def post_events(client, app):
+    """POST events as LINE would: one signed body; returns the response."""
+
+    def post(*events, secret: str | None = None):
+        body = body_of(*events)
+        signature = sign(secret or app.config["LINE_CHANNEL_SECRET"], body)
+        return client.post(
+            "/callback",
+            data=body.encode("utf-8"),
+            headers={"X-Line-Signature": signature, "Content-Type": "application/json"},
+        )
+
+    return post
+
+
+@pytest.fixture
+def worker(app):
+    from bot.worker import Worker
+
+    return Worker(app)
+
+
+@pytest.fixture
+def db(app):
+    return app.extensions["db"]
+
+
+@pytest.fixture
+def handle(app, db):
+    """Run one event through the router without HTTP: returns (addressed, reply)."""
+    from bot.events import Event
+    from bot.router import Context
+    from models import SentMessage, utcnow
+
+    def run(event: dict, **state):
+        with db.session() as session:
+            ctx = Context(
+                session=session,
+                event=Event(event),
+                now=utcnow(),
+                config=app.config,
+                router=app.extensions["router"],
+                is_bot_message=lambda mid: session.get(SentMessage, mid) is not None,
+                state=state,
+            )
+            return app.extensions["router"].dispatch(ctx)
+
+    return run

@@ -1,0 +1,44 @@
+"""A contract every registered command keeps: Thai help, and no crash on empty or odd input."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.eventfactory import text_event
+from handlers import build_router
+
+THAI = re.compile(r"[\u0E00-\u0E7F]")
+COMMANDS = build_router().commands
+ODD_INPUTS = ["", "   ", "???", "x" * 3000, "O99 not-a-url", "๑๒๓ 🤖 \u200b", "'; DROP TABLE x;--"]
+
+
+def test_there_are_commands_to_check():
+    assert COMMANDS
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c.keywords[0])
+def test_every_command_has_a_thai_help_line(command):
+    assert THAI.search(command.help), f"{command.keywords[0]} needs a Thai first docstring line"
+    assert len(command.help) <= 120
+
+
+def test_keywords_are_unique():
+    keywords = [k for c in COMMANDS for k in c.keywords]
+    assert len(keywords) == len(set(keywords))
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c.keywords[0])
+@pytest.mark.parametrize("odd", ODD_INPUTS, ids=range(len(ODD_INPUTS)))
+@pytest.mark.parametrize("where", ["group", "direct"])
+def test_every_command_answers_odd_input_in_thai_without_crashing(handle, command, odd, where):
+    text = f"{command.keywords[0]} {odd}".strip()
+    addressed, reply = handle(text_event(text, group_id="Cg" if where == "group" else None))
+    assert addressed
+    assert reply is not None and reply.messages, "an addressed command always answers"
+    for message in reply.messages:
+        if message["type"] == "text":
+            assert THAI.search(message["text"])
+            assert len(message["text"].encode("utf-16-le")) // 2 <= 5000
+    assert len(reply.messages) <= 5
