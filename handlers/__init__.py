@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.router import Router
-from handlers import help, membership
+from handlers import calendar, coordination, group_setup, help, membership, registration
 
-MODULES = (help, membership)
+MODULES = (help, membership, group_setup, registration, coordination, calendar)
 
 
 def build_router() -> Router:

@@ -12,7 +12,7 @@ from models import Group, Person
 WELCOME_GROUP = (
     "สวัสดีค่ะ บอทผู้ช่วยประสานงาน ITA เข้ากลุ่มแล้ว\nผู้ประสานงานจังหวัดตั้งค่ากลุ่มได้ด้วยคำสั่ง ตั้งค่ากลุ่ม\n" + HINT
 )
-GREET_MEMBER = "ยินดีต้อนรับสู่กลุ่มค่ะ · " + HINT
+GREET_MEMBER = "ยินดีต้อนรับค่ะ แอดมินหน่วยงานลงทะเบียนได้ด้วยคำสั่ง ลงทะเบียน <ชื่อหน่วยงาน> · " + HINT
 WELCOME_FRIEND = "ขอบคุณที่เพิ่มบอท ITA เป็นเพื่อน บอทจะแจ้งเตือนถึงคุณได้โดยตรง\n" + HINT
 
 
@@ -50,11 +50,6 @@ def on_member_joined(ctx: Context, args: str) -> Reply:
     return Reply.text(GREET_MEMBER)
 
 
-def on_member_left(ctx: Context, args: str) -> None:
-    """A member left; nothing to say in the group."""
-    return None
-
-
 def on_follow(ctx: Context, args: str) -> Reply:
     """A person added the bot as a friend, so one-to-one pushes can reach them."""
     person = _person(ctx)
@@ -74,6 +69,5 @@ def register(router: Router) -> None:
     router.on("join")(on_join)
     router.on("leave")(on_leave)
     router.on("memberJoined")(on_member_joined)
-    router.on("memberLeft")(on_member_left)
     router.on("follow")(on_follow)
     router.on("unfollow")(on_unfollow)

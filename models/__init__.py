@@ -2,11 +2,31 @@
 
 from models.base import Base, utcnow
 from models.chats import Group, Person
+from models.domain import (
+    Agency,
+    AuditEntry,
+    ChatSetup,
+    Framework,
+    FrameworkItem,
+    Milestone,
+    Phase,
+    Province,
+    RoleGrant,
+)
 from models.inbox import InboxEvent
 from models.outbox import OutboxMessage, SentMessage
 from models.runtime import Heartbeat, Lease
 
 __all__ = [
+    "Agency",
+    "AuditEntry",
+    "ChatSetup",
+    "Framework",
+    "FrameworkItem",
+    "Milestone",
+    "Phase",
+    "Province",
+    "RoleGrant",
     "Base",
     "Group",
     "Heartbeat",

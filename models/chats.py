@@ -29,6 +29,7 @@ class Person(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     line_user_id: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str | None] = mapped_column(String(200))
+    name_refreshed_at: Mapped[datetime | None] = mapped_column(DateTime)
     first_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     is_friend: Mapped[bool] = mapped_column(Boolean, default=False)
     friend_changed_at: Mapped[datetime | None] = mapped_column(DateTime)

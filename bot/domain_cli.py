@@ -1,0 +1,233 @@
+"""Operator commands for the ITA domain: frameworks, agencies, roles, calendars, demo data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import click
+import yaml
+from flask import Flask
+from sqlalchemy import func, select
+
+from bot.db import get_db
+from models import Agency, ChatSetup, Framework, Group, Province, RoleGrant, roles
+from models.agency_import import import_agencies, province_named, read_rows
+from models.calendar import CalendarError, fiscal_year_of
+from models.calendar import replace as replace_calendar
+from models.calendar import show as show_calendar
+from models.framework_file import FrameworkError
+from models.frameworks import active_framework, load_file, load_shipped
+
+
+def today() -> dt.date:
+    return dt.datetime.now(dt.UTC).astimezone(dt.timezone(dt.timedelta(hours=7))).date()
+
+
+def _province(session, name: str) -> Province:
+    province = province_named(session, name)
+    if province is None:
+        raise click.ClickException(f"ไม่พบจังหวัด {name} (นำเข้าหน่วยงานด้วย agencies import ก่อน)")
+    return province
+
+
+framework_cli = click.Group("framework", help="Fiscal-year frameworks (data/frameworks/*.yaml).")
+
+
+@framework_cli.command("load")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def framework_load(path: str):
+    """Validate a framework file and load it; a bad file changes nothing."""
+    try:
+        with get_db().session() as session:
+            framework, changed = load_file(session, path)
+            label = f"{framework.scheme} {framework.fiscal_year} ({framework.status})"
+    except FrameworkError as error:
+        raise click.ClickException(f"{path}: {error}") from None
+    click.echo(f"{'โหลดแล้ว' if changed else 'ไม่มีการเปลี่ยนแปลง'}: {label}", err=True)
+
+
+@framework_cli.command("list")
+def framework_list():
+    """Frameworks in the database, and which one each province uses."""
+    with get_db().session() as session:
+        for fw in session.scalars(
+            select(Framework).order_by(Framework.scheme, Framework.fiscal_year)
+        ):
+            click.echo(f"{fw.scheme} {fw.fiscal_year} {fw.status:13} {fw.title}")
+        for province in session.scalars(select(Province).order_by(Province.name)):
+            fw = active_framework(session, province, today())
+            chosen = fw.fiscal_year if fw else "—"
+            click.echo(f"จังหวัด{province.name}: ใช้กรอบปี {chosen}")
+
+
+agencies_cli = click.Group("agencies", help="A province's agencies.")
+
+
+@agencies_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--province", required=True, help="ชื่อจังหวัด")
+def agencies_import(path: str, province: str):
+    """Import CSV/XLSX with columns code,name,type,district,website (extra columns kept)."""
+    try:
+        rows = read_rows(path)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    with get_db().session() as session:
+        report = import_agencies(session, rows, province_named(session, province, create=True))
+    for problem in report.errors:
+        click.echo(problem, err=True)
+    click.echo(
+        f"เพิ่ม {report.created} · ปรับปรุง {report.updated} · เหมือนเดิม {report.unchanged}"
+        f" · ข้าม {len(report.errors)} แถว",
+        err=True,
+    )
+
+
+def _agency(session, code: str) -> Agency:
+    agency = session.scalar(select(Agency).where(Agency.code == code))
+    if agency is None:
+        raise click.ClickException(f"ไม่พบหน่วยงานรหัส {code}")
+    return agency
+
+
+@agencies_cli.command("bind-user")
+@click.argument("user_id")
+@click.argument("code")
+def agencies_bind(user_id: str, code: str):
+    """Make a LINE user an admin of an agency (no confirmation needed)."""
+    with get_db().session() as session:
+        agency = _agency(session, code)
+        roles.grant(
+            session,
+            roles.person(session, user_id),
+            roles.AGENCY_ADMIN,
+            session.get(Province, agency.province_id),
+            agency,
+        )
+    click.echo(f"{user_id} เป็นแอดมินของ {code}", err=True)
+
+
+@agencies_cli.command("unbind-user")
+@click.argument("user_id")
+@click.argument("code")
+def agencies_unbind(user_id: str, code: str):
+    """Remove a LINE user's admin role for an agency."""
+    with get_db().session() as session:
+        count = roles.revoke(
+            session,
+            roles.person(session, user_id),
+            roles.AGENCY_ADMIN,
+            agency_id=_agency(session, code).id,
+        )
+    click.echo(f"ยกเลิก {count} สิทธิ์", err=True)
+
+
+roles_cli = click.Group("roles", help="Coordinators of a province.")
+
+
+@roles_cli.command("grant")
+@click.argument("user_id")
+@click.argument("role", type=click.Choice([roles.COORDINATOR]))
+@click.option("--province", required=True)
+def roles_grant(user_id: str, role: str, province: str):
+    """Make a LINE user a coordinator of a province."""
+    with get_db().session() as session:
+        roles.grant(session, roles.person(session, user_id), role, _province(session, province))
+    click.echo(f"{user_id} เป็นผู้ประสานงานจังหวัด{province}", err=True)
+
+
+@roles_cli.command("revoke")
+@click.argument("user_id")
+@click.argument("role", type=click.Choice([roles.COORDINATOR]))
+@click.option("--province", required=True)
+def roles_revoke(user_id: str, role: str, province: str):
+    """End a LINE user's coordinator role in a province."""
+    with get_db().session() as session:
+        count = roles.revoke(
+            session,
+            roles.person(session, user_id),
+            role,
+            province_id=_province(session, province).id,
+        )
+    click.echo(f"ยกเลิก {count} สิทธิ์", err=True)
+
+
+calendar_cli = click.Group("calendar", help="A province's ITA calendar for a fiscal year.")
+
+
+@calendar_cli.command("show")
+@click.option("--province", required=True)
+@click.option("--year", type=int, default=None, help="ปีงบประมาณ พ.ศ. (ค่าเริ่มต้น: ปีปัจจุบัน)")
+@click.option("--json", "as_json", is_flag=True)
+def calendar_show(province: str, year: int | None, as_json: bool):
+    """Print the calendar as the JSON object `calendar load` accepts."""
+    with get_db().session() as session:
+        found = _province(session, province)
+        document = show_calendar(
+            session, found, year or found.fiscal_year or fiscal_year_of(today())
+        )
+    click.echo(json.dumps(document, ensure_ascii=False, indent=None if as_json else 2))
+
+
+@calendar_cli.command("load")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--province", required=True)
+def calendar_load(path: str, province: str):
+    """Replace the province's calendar for the file's fiscal year (JSON or YAML)."""
+    try:
+        document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        with get_db().session() as session:
+            year = replace_calendar(session, _province(session, province), document)
+    except (CalendarError, yaml.YAMLError) as error:
+        raise click.ClickException(f"{path}: {error}") from None
+    click.echo(f"โหลดกำหนดการปี {year} ของจังหวัด{province}แล้ว", err=True)
+
+
+@click.command("seed-demo")
+def seed_demo_command():
+    """Load the demo province (agencies, groups, calendar for the current fiscal year)."""
+    from models.demo import seed_demo
+
+    with get_db().session() as session:
+        summary = seed_demo(session, today())
+    click.echo(summary, err=True)
+
+
+def load_frameworks() -> None:
+    with get_db().session() as session:
+        load_shipped(session)
+
+
+def domain_stats(session) -> dict:
+    """Top-level stats keys: agencies, people, groups."""
+    by_kind = dict(session.execute(select(Agency.kind, func.count()).group_by(Agency.kind)).all())
+    by_role = dict(
+        session.execute(
+            select(RoleGrant.role, func.count(RoleGrant.person_id.distinct()))
+            .where(RoleGrant.status == "active")
+            .group_by(RoleGrant.role)
+        ).all()
+    )
+    pending = session.scalar(select(func.count()).where(RoleGrant.status == "pending"))
+    groups = dict(
+        session.execute(select(ChatSetup.kind, func.count()).group_by(ChatSetup.kind)).all()
+    )
+    unset = session.scalar(
+        select(func.count())
+        .select_from(Group)
+        .where(Group.active.is_(True), Group.id.not_in(select(ChatSetup.group_id)))
+    )
+    return {
+        "agencies": {"total": sum(by_kind.values()), "by_kind": by_kind},
+        "people": {"by_role": by_role, "pending_registrations": pending},
+        "groups": {"by_kind": groups, "not_set_up": unset},
+    }
+
+
+def init_app(app: Flask) -> None:
+    for command in (framework_cli, agencies_cli, roles_cli, calendar_cli, seed_demo_command):
+        app.cli.add_command(command)
+    app.extensions.setdefault("data_loaders", []).append(load_frameworks)
+    app.extensions.setdefault("stats_collectors", []).append(domain_stats)

@@ -1,0 +1,111 @@
+"""The province's ITA calendar in Thai dates, and moving a pre-check phase deadline."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from sqlalchemy import select
+
+from bot.replies import Reply
+from bot.router import Context, Router
+from handlers.permissions import COORDINATOR_ONLY
+from models import roles
+from models.calendar import fiscal_year_of, parse_thai_date, thai_date
+from models.domain import Milestone, Phase, Province
+
+MOVE_PATTERN = re.compile(r"^ระยะ(?:ที่)?\s*(\d+)\s+(.+)$")
+
+
+def _province(ctx: Context) -> Province | None:
+    setup = roles.setup_of(ctx.session, ctx.event.group_id)
+    if setup:
+        return ctx.session.get(Province, setup.province_id)
+    person = roles.person(ctx.session, ctx.event.user_id) if ctx.event.user_id else None
+    provinces = roles.coordinator_provinces(ctx.session, person) if person else []
+    if provinces:
+        return provinces[0]
+    agencies = roles.admin_agencies(ctx.session, person) if person else []
+    return ctx.session.get(Province, agencies[0].province_id) if agencies else None
+
+
+def _year(province: Province, today: dt.date) -> int:
+    return province.fiscal_year or fiscal_year_of(today)
+
+
+def show_calendar(ctx: Context, args: str) -> Reply:
+    """ดูกำหนดการ ITA และกำหนดส่งลิงก์ OIT ให้จังหวัดตรวจ"""
+    province = _province(ctx)
+    if province is None:
+        return Reply.text("ยังไม่ทราบว่ากลุ่มนี้เป็นของจังหวัดใด ผู้ประสานงานต้องตั้งค่ากลุ่มก่อน")
+    today = ctx.now.date()
+    year = _year(province, today)
+    phases = ctx.session.scalars(
+        select(Phase)
+        .where(Phase.province_id == province.id, Phase.fiscal_year == year)
+        .order_by(Phase.number)
+    ).all()
+    milestones = ctx.session.scalars(
+        select(Milestone)
+        .where(Milestone.province_id == province.id, Milestone.fiscal_year == year)
+        .order_by(Milestone.start)
+    ).all()
+    if not phases and not milestones:
+        return Reply.text(f"ยังไม่มีกำหนดการ ITA {year} ของจังหวัด{province.name}")
+    lines = [f"กำหนดการ ITA ปีงบประมาณ {year} จังหวัด{province.name}"]
+    upcoming = [p for p in phases if p.deadline >= today]
+    if upcoming:
+        lines.append("ส่งลิงก์ OIT ให้จังหวัดตรวจ:")
+        for phase in upcoming:
+            days = (phase.deadline - today).days
+            lines.append(f"• {phase.title}: ภายใน {thai_date(phase.deadline)} (อีก {days} วัน)")
+    later = [m for m in milestones if (m.end or m.start) and (m.end or m.start) >= today]
+    if later:
+        lines.append("กำหนดการของ ป.ป.ช. (ตรวจสอบกับประกาศของปีนี้):")
+        for m in later[:6]:
+            span = thai_date(m.start) if m.start else ""
+            if m.end and m.end != m.start:
+                span = f"{span} – {thai_date(m.end)}" if span else f"ถึง {thai_date(m.end)}"
+            lines.append(f"• {m.title}: {span}")
+    return Reply.text("\n".join(lines))
+
+
+def move_deadline(ctx: Context, args: str) -> Reply:
+    """เลื่อนกำหนดส่งของระยะการตรวจ OIT (ผู้ประสานงานจังหวัด)
+    เลื่อนกำหนด ระยะ <เลขระยะ> <วันที่> เช่น เลื่อนกำหนด ระยะ 2 15 มี.ค. 2570"""
+    match = MOVE_PATTERN.match(args.strip())
+    if not match:
+        return Reply.text("วิธีใช้: เลื่อนกำหนด ระยะ <เลขระยะ> <วันที่> เช่น เลื่อนกำหนด ระยะ 2 15 มี.ค. 2570")
+    number, when = int(match.group(1)), parse_thai_date(match.group(2))
+    if when is None:
+        return Reply.text(
+            f"อ่านวันที่ “{match.group(2)[:40]}” ไม่ออก ลองพิมพ์แบบ 15 มี.ค. 2570 หรือ 15/3/2570"
+        )
+    province = ctx.state["provinces"][0]
+    year = _year(province, ctx.now.date())
+    phase = ctx.session.scalar(
+        select(Phase).where(
+            Phase.province_id == province.id, Phase.fiscal_year == year, Phase.number == number
+        )
+    )
+    if phase is None:
+        return Reply.text(f"ไม่พบระยะที่ {number} ในกำหนดการปี {year} ของจังหวัด{province.name}")
+    if when < ctx.now.date() or (phase.start and when < phase.start):
+        return Reply.text("วันที่ใหม่ต้องไม่ย้อนหลัง และไม่ก่อนวันเริ่มของระยะนั้น")
+    old, phase.deadline = phase.deadline, when
+    roles.audit(
+        ctx.session,
+        ctx.state["person"].line_user_id,
+        "phase.move",
+        province=province.name,
+        year=year,
+        phase=number,
+        old=old.isoformat(),
+        new=when.isoformat(),
+    )
+    return Reply.text(f"เลื่อนกำหนด{phase.title} จาก {thai_date(old)} เป็น {thai_date(when)} แล้ว")
+
+
+def register(router: Router) -> None:
+    router.command("กำหนดการ")(show_calendar)
+    router.command("เลื่อนกำหนด", middleware=COORDINATOR_ONLY)(move_deadline)

@@ -1,0 +1,113 @@
+"""Coordinators manage people by chat: add a co-coordinator, unbind or move an agency admin."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.replies import Outgoing, Reply, text_message
+from bot.router import Context, Router
+from handlers.permissions import COORDINATOR_ONLY
+from handlers.registration import _name, coordinator_groups
+from models import Person, roles
+from models.agency_lookup import clear_winner, find_agencies
+from models.domain import Agency, Province
+
+
+def _mentioned(ctx: Context) -> list[Person]:
+    """People @mentioned in the message (not the bot), as Person rows."""
+    ids = [m["userId"] for m in ctx.event.mentionees if m.get("userId") and not m.get("isSelf")]
+    return [roles.person(ctx.session, user_id) for user_id in ids]
+
+
+def _agency(ctx: Context, text: str) -> Agency | None:
+    ids = [p.id for p in ctx.state["provinces"]]
+    for province_id in ids:
+        agency = clear_winner(find_agencies(ctx.session, text, province_id))
+        if agency:
+            return agency
+    return None
+
+
+def _strip_mentions(ctx: Context, args: str) -> str:
+    """The command's text with @names removed (LINE puts them in the text itself)."""
+    text = ctx.event.text
+    for mention in sorted(ctx.event.mentionees, key=lambda m: -int(m.get("index", 0))):
+        start, length = int(mention.get("index", 0)), int(mention.get("length", 0))
+        text = text[:start] + " " + text[start + length :]
+    return " ".join(text.split()[1:]) if text.split() else ""
+
+
+def add_coordinator(ctx: Context, args: str) -> Reply:
+    """เพิ่มผู้ประสานงานจังหวัดอีกคน (ผู้ประสานงานจังหวัด)
+    เพิ่มผู้ประสานงาน @ชื่อ"""
+    people = _mentioned(ctx)
+    if not people:
+        return Reply.text("วิธีใช้: เพิ่มผู้ประสานงาน @ชื่อ (แท็กผู้ที่ต้องการเพิ่ม)")
+    province: Province = ctx.state["provinces"][0]
+    by = ctx.state["person"].line_user_id
+    for person in people:
+        roles.grant(ctx.session, person, roles.COORDINATOR, province, by=by)
+    names = ", ".join(_name(p) for p in people)
+    return Reply.text(f"เพิ่ม {names} เป็นผู้ประสานงานจังหวัด{province.name}แล้ว")
+
+
+def unbind_admin(ctx: Context, args: str) -> Reply:
+    """ยกเลิกสิทธิ์แอดมินหน่วยงาน (ผู้ประสานงานจังหวัด)
+    ยกเลิกแอดมิน @ชื่อ <รหัสหรือชื่อหน่วยงาน>"""
+    people, rest = _mentioned(ctx), _strip_mentions(ctx, args)
+    agency = _agency(ctx, rest) if rest else None
+    if len(people) != 1 or agency is None:
+        return Reply.text("วิธีใช้: ยกเลิกแอดมิน @ชื่อ <รหัสหรือชื่อหน่วยงาน>")
+    count = roles.revoke(
+        ctx.session,
+        people[0],
+        roles.AGENCY_ADMIN,
+        agency_id=agency.id,
+        by=ctx.state["person"].line_user_id,
+    )
+    if not count:
+        return Reply.text(f"{_name(people[0])} ไม่ได้เป็นแอดมินของ{agency.name}")
+    return Reply.text(f"ยกเลิกสิทธิ์แอดมินของ{agency.name}ของ {_name(people[0])} แล้ว")
+
+
+def move_admin(ctx: Context, args: str) -> Reply:
+    """ย้ายแอดมินไปดูแลอีกหน่วยงาน (ผู้ประสานงานจังหวัด)
+    ย้ายแอดมิน @ชื่อ <รหัสหน่วยงานเดิม> <รหัสหน่วยงานใหม่>"""
+    people, words = _mentioned(ctx), _strip_mentions(ctx, args).split()
+    if len(people) != 1 or len(words) != 2:
+        return Reply.text("วิธีใช้: ย้ายแอดมิน @ชื่อ <รหัสหน่วยงานเดิม> <รหัสหน่วยงานใหม่>")
+    old, new = _agency(ctx, words[0]), _agency(ctx, words[1])
+    if old is None or new is None:
+        return Reply.text("ไม่พบรหัสหน่วยงานเดิมหรือใหม่ในจังหวัดที่คุณดูแล")
+    by = ctx.state["person"].line_user_id
+    if not roles.revoke(ctx.session, people[0], roles.AGENCY_ADMIN, agency_id=old.id, by=by):
+        return Reply.text(f"{_name(people[0])} ไม่ได้เป็นแอดมินของ{old.name}")
+    province = ctx.session.get(Province, new.province_id)
+    roles.grant(ctx.session, people[0], roles.AGENCY_ADMIN, province, new, by=by)
+    return Reply.text(f"ย้าย {_name(people[0])} จาก{old.name} ไปเป็นแอดมินของ{new.name}แล้ว")
+
+
+def flag_departed_admins(ctx: Context, args: str) -> Reply | None:
+    """An admin left a group: tell the province's coordinators, staff turnover is the risk."""
+    lines, provinces = [], set()
+    for user_id in ctx.event.member_ids("left"):
+        person = ctx.session.scalar(select(Person).where(Person.line_user_id == user_id))
+        for agency in roles.admin_agencies(ctx.session, person) if person else []:
+            lines.append(f"• {_name(person)} — แอดมินของ{agency.name} (รหัส {agency.code})")
+            provinces.add(agency.province_id)
+    if not lines:
+        return None
+    notice = text_message(
+        "แจ้งเตือน: แอดมินหน่วยงานออกจากกลุ่ม LINE\n"
+        + "\n".join(lines)
+        + "\nหากเปลี่ยนผู้รับผิดชอบ ให้แอดมินใหม่พิมพ์ ลงทะเบียน <ชื่อหน่วยงาน>"
+    )
+    targets = {g for province_id in provinces for g in coordinator_groups(ctx, province_id)}
+    return Reply(elsewhere=[Outgoing(g, [notice]) for g in sorted(targets)]) if targets else None
+
+
+def register(router: Router) -> None:
+    router.command("เพิ่มผู้ประสานงาน", middleware=COORDINATOR_ONLY)(add_coordinator)
+    router.command("ยกเลิกแอดมิน", middleware=COORDINATOR_ONLY)(unbind_admin)
+    router.command("ย้ายแอดมิน", middleware=COORDINATOR_ONLY)(move_admin)
+    router.on("memberLeft")(flag_departed_admins)

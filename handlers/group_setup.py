@@ -1,0 +1,97 @@
+"""A coordinator tells the bot what a group is for: regional agencies, อปท., or coordinators."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.replies import Reply
+from bot.router import Context, Router
+from handlers.permissions import COORDINATORS_ONLY, in_group, known_person
+from models import Group, roles
+from models.agency_import import province_named
+from models.domain import ChatSetup
+
+KINDS = {
+    "ภูมิภาค": "regional",
+    "ส่วนภูมิภาค": "regional",
+    "ท้องถิ่น": "local",
+    "อปท.": "local",
+    "อปท": "local",
+    "ผู้ประสานงาน": "coordinators",
+}
+KIND_TEXT = {
+    "regional": "หน่วยงานส่วนภูมิภาค",
+    "local": "องค์กรปกครองส่วนท้องถิ่น (อปท.)",
+    "coordinators": "ผู้ประสานงานจังหวัด",
+}
+CONFIRM = "ยืนยัน"
+
+
+def parse_setup(args: str) -> tuple[str | None, str, bool]:
+    """(kind, province name, confirmed) from 'ท้องถิ่น สิงห์บุรี [ยืนยัน]'."""
+    words = args.split()
+    confirmed = bool(words) and words[-1] == CONFIRM
+    if confirmed:
+        words = words[:-1]
+    if not words:
+        return None, "", confirmed
+    return KINDS.get(words[0]), " ".join(words[1:]), confirmed
+
+
+def setup_group(ctx: Context, args: str) -> Reply:
+    """ตั้งค่าว่ากลุ่มนี้ดูแลหน่วยงานใด (ผู้ประสานงานจังหวัด)
+    ตั้งค่ากลุ่ม ภูมิภาค <จังหวัด> — กลุ่มของหน่วยงานส่วนภูมิภาค
+    ตั้งค่ากลุ่ม ท้องถิ่น <จังหวัด> — กลุ่มของ อปท.
+    ตั้งค่ากลุ่ม ผู้ประสานงาน <จังหวัด> — กลุ่มของทีมประสานงาน (รับสรุปและคำถามที่ส่งต่อ)"""
+    kind, province_name, confirmed = parse_setup(args)
+    if kind is None or not province_name:
+        return Reply.text("วิธีใช้:\n" + _usage())
+    province = province_named(ctx.session, province_name)
+    if province is None:
+        return Reply.text(f"ไม่พบจังหวัด {province_name} ในระบบ ผู้ดูแลระบบต้องนำเข้าหน่วยงานก่อน")
+    person = ctx.state["person"]
+    if not roles.is_coordinator(ctx.session, person, province.id):
+        return Reply.text(COORDINATORS_ONLY + f" ({province.name})")
+    group = ctx.session.scalar(select(Group).where(Group.line_group_id == ctx.event.group_id))
+    if group is None:
+        group = Group(line_group_id=ctx.event.group_id, first_seen=ctx.now)
+        ctx.session.add(group)
+        ctx.session.flush()
+    setup = ctx.session.scalar(select(ChatSetup).where(ChatSetup.group_id == group.id))
+    if setup and (setup.kind, setup.province_id) == (kind, province.id):
+        return Reply.text(f"กลุ่มนี้เป็นกลุ่ม{KIND_TEXT[kind]} จังหวัด{province.name} อยู่แล้ว")
+    if setup and not confirmed:
+        command = f"ตั้งค่ากลุ่ม {args.strip()} {CONFIRM}"
+        return Reply.text(
+            f"กลุ่มนี้ตั้งไว้เป็นกลุ่ม{KIND_TEXT[setup.kind]} ต้องการเปลี่ยนเป็นกลุ่ม"
+            f"{KIND_TEXT[kind]} จังหวัด{province.name} ใช่ไหม\nพิมพ์: {command}",
+            quick_replies=[("ยืนยันเปลี่ยน", command)],
+        )
+    if setup is None:
+        setup = ChatSetup(group_id=group.id)
+        ctx.session.add(setup)
+    setup.kind, setup.province_id, setup.set_by, setup.set_at = (
+        kind,
+        province.id,
+        person.id,
+        ctx.now,
+    )
+    roles.audit(
+        ctx.session,
+        person.line_user_id,
+        "group.setup",
+        group=group.line_group_id,
+        kind=kind,
+        province=province.name,
+    )
+    return Reply.text(f"ตั้งค่าเรียบร้อย: กลุ่มนี้เป็นกลุ่ม{KIND_TEXT[kind]} จังหวัด{province.name}")
+
+
+def _usage() -> str:
+    from bot.router import Command
+
+    return Command(("ตั้งค่ากลุ่ม",), setup_group).usage
+
+
+def register(router: Router) -> None:
+    router.command("ตั้งค่ากลุ่ม", middleware=(in_group, known_person))(setup_group)

@@ -1,0 +1,42 @@
+"""Role checks as middleware: a refusal is one polite Thai line that says why."""
+
+from __future__ import annotations
+
+from bot.replies import Reply
+from bot.router import Context, Handler
+from models import roles
+
+NO_USER = "ขออภัย บอทไม่เห็นบัญชี LINE ของผู้ส่ง จึงทำคำสั่งนี้ไม่ได้"
+GROUP_ONLY = "คำสั่งนี้ใช้ในกลุ่ม LINE ของจังหวัดเท่านั้น"
+COORDINATORS_ONLY = "ขออภัย คำสั่งนี้สำหรับผู้ประสานงานจังหวัดเท่านั้น"
+SETUP_FIRST = "กลุ่มนี้ยังไม่ได้ตั้งค่า ผู้ประสานงานพิมพ์ ตั้งค่ากลุ่ม <ภูมิภาค|ท้องถิ่น|ผู้ประสานงาน> <จังหวัด>"
+
+
+def known_person(ctx: Context, args: str, next_handler: Handler) -> Reply | None:
+    """Every command that changes data needs the sender's LINE user id."""
+    if not ctx.event.user_id:
+        return Reply.text(NO_USER)
+    ctx.state["person"] = roles.person(ctx.session, ctx.event.user_id)
+    return next_handler(ctx, args)
+
+
+def in_group(ctx: Context, args: str, next_handler: Handler) -> Reply | None:
+    if not ctx.event.is_group:
+        return Reply.text(GROUP_ONLY)
+    return next_handler(ctx, args)
+
+
+def coordinator(ctx: Context, args: str, next_handler: Handler) -> Reply | None:
+    """Coordinators of the group's province; in a one-to-one chat, of any province they serve."""
+    person = ctx.state.get("person") or roles.person(ctx.session, ctx.event.user_id)
+    setup = roles.setup_of(ctx.session, ctx.event.group_id)
+    provinces = roles.coordinator_provinces(ctx.session, person)
+    if setup is not None:
+        provinces = [p for p in provinces if p.id == setup.province_id]
+    if not provinces:
+        return Reply.text(COORDINATORS_ONLY)
+    ctx.state["person"], ctx.state["provinces"] = person, provinces
+    return next_handler(ctx, args)
+
+
+COORDINATOR_ONLY = (known_person, coordinator)

@@ -1,0 +1,151 @@
+"""The ITA world: fiscal-year frameworks, provinces, agencies, roles and calendars."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, utcnow
+
+
+class Framework(Base):
+    """One scheme's assessment framework for one fiscal year, as loaded from its YAML file."""
+
+    __tablename__ = "frameworks"
+    __table_args__ = (UniqueConstraint("scheme", "fiscal_year"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scheme: Mapped[str] = mapped_column(String(16), default="nacc")
+    fiscal_year: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(300))
+    document: Mapped[str] = mapped_column(Text)  # the validated file, as JSON
+    checksum: Mapped[str] = mapped_column(String(64))
+    loaded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class FrameworkItem(Base):
+    """An OIT item (O1, O2, …) of a framework, the unit agencies submit links for."""
+
+    __tablename__ = "framework_items"
+    __table_args__ = (UniqueConstraint("framework_id", "code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    framework_id: Mapped[int] = mapped_column(ForeignKey("frameworks.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(String(500))
+    indicator: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(Text)
+    data_year: Mapped[str] = mapped_column(String(10))  # assessed | previous
+    confirmed: Mapped[bool] = mapped_column(Boolean)
+
+
+class Province(Base):
+    __tablename__ = "provinces"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    confirm_registrations: Mapped[bool] = mapped_column(Boolean, default=True)
+    fiscal_year: Mapped[int | None] = mapped_column(Integer)  # None: the current fiscal year
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Agency(Base):
+    __tablename__ = "agencies"
+    __table_args__ = (UniqueConstraint("province_id", "code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"))
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(40))  # a key of models.agency_names.KINDS
+    district: Mapped[str | None] = mapped_column(String(100))
+    website: Mapped[str | None] = mapped_column(String(500))
+    scheme: Mapped[str] = mapped_column(String(16), default="nacc")
+    extra: Mapped[str] = mapped_column(Text, default="{}")  # other import columns, as JSON
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ChatSetup(Base):
+    """What a LINE group serves: one province's regional agencies, its อปท., or its coordinators."""
+
+    __tablename__ = "chat_setups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), unique=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # regional | local | coordinators
+    set_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    set_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class RoleGrant(Base):
+    """A role: coordinator of a province, or admin of an agency (pending until confirmed)."""
+
+    __tablename__ = "role_grants"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    role: Mapped[str] = mapped_column(String(20))  # coordinator | agency_admin
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
+    status: Mapped[str] = mapped_column(String(10), default="active")  # pending|active|revoked
+    granted_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class Milestone(Base):
+    """A NACC milestone of a fiscal year (registration, OIT entry, IIT/EIT, results, …)."""
+
+    __tablename__ = "milestones"
+    __table_args__ = (UniqueConstraint("province_id", "fiscal_year", "key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"))
+    fiscal_year: Mapped[int] = mapped_column(Integer)
+    key: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200))
+    start: Mapped[date | None] = mapped_column(Date)
+    end: Mapped[date | None] = mapped_column(Date)
+
+
+class Phase(Base):
+    """One of the province's OIT pre-check phases, with its deadline."""
+
+    __tablename__ = "phases"
+    __table_args__ = (UniqueConstraint("province_id", "fiscal_year", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"))
+    fiscal_year: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    start: Mapped[date | None] = mapped_column(Date)
+    deadline: Mapped[date] = mapped_column(Date)
+
+
+class AuditEntry(Base):
+    """Who changed what: role decisions, group setups, agency imports, deadline moves."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))  # "cli" or a LINE user id
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(Text, default="{}")

@@ -1,0 +1,135 @@
+"""Who may do what: coordinators per province, admins per agency; everyone else is an officer."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.base import utcnow
+from models.chats import Group, Person
+from models.domain import Agency, AuditEntry, ChatSetup, Province, RoleGrant
+
+COORDINATOR, AGENCY_ADMIN = "coordinator", "agency_admin"
+
+
+def person(session: Session, line_user_id: str) -> Person:
+    """The Person row for a LINE user id, created on first sight."""
+    found = session.scalar(select(Person).where(Person.line_user_id == line_user_id))
+    if found is None:
+        found = Person(line_user_id=line_user_id, first_seen=utcnow())
+        session.add(found)
+        session.flush()
+    return found
+
+
+def grants(session: Session, who: Person, role: str | None = None, status: str = "active"):
+    query = select(RoleGrant).where(RoleGrant.person_id == who.id, RoleGrant.status == status)
+    if role:
+        query = query.where(RoleGrant.role == role)
+    return session.scalars(query.order_by(RoleGrant.id)).all()
+
+
+def coordinator_provinces(session: Session, who: Person) -> list[Province]:
+    ids = [g.province_id for g in grants(session, who, COORDINATOR)]
+    return session.scalars(select(Province).where(Province.id.in_(ids))).all() if ids else []
+
+
+def is_coordinator(session: Session, who: Person, province_id: int) -> bool:
+    return any(g.province_id == province_id for g in grants(session, who, COORDINATOR))
+
+
+def admin_agencies(session: Session, who: Person) -> list[Agency]:
+    ids = [g.agency_id for g in grants(session, who, AGENCY_ADMIN)]
+    return (
+        session.scalars(select(Agency).where(Agency.id.in_(ids)).order_by(Agency.name)).all()
+        if ids
+        else []
+    )
+
+
+def setup_of(session: Session, line_group_id: str | None) -> ChatSetup | None:
+    if not line_group_id:
+        return None
+    return session.scalar(
+        select(ChatSetup)
+        .join(Group, Group.id == ChatSetup.group_id)
+        .where(Group.line_group_id == line_group_id)
+    )
+
+
+def audit(session: Session, actor: str, action: str, **detail) -> None:
+    session.add(
+        AuditEntry(
+            actor=actor, action=action, detail=json.dumps(detail, ensure_ascii=False, default=str)
+        )
+    )
+
+
+def grant(
+    session: Session,
+    who: Person,
+    role: str,
+    province: Province,
+    agency: Agency | None = None,
+    status: str = "active",
+    by: str = "cli",
+) -> RoleGrant:
+    """Add a role unless the same one is already active or pending."""
+    for existing in (*grants(session, who, role), *grants(session, who, role, "pending")):
+        if existing.province_id == province.id and existing.agency_id == (
+            agency.id if agency else None
+        ):
+            return existing
+    row = RoleGrant(
+        person_id=who.id,
+        role=role,
+        province_id=province.id,
+        agency_id=agency.id if agency else None,
+        status=status,
+        granted_by=by,
+        decided_at=utcnow() if status == "active" else None,
+    )
+    session.add(row)
+    session.flush()
+    audit(
+        session,
+        by,
+        f"role.{status}",
+        person=who.line_user_id,
+        role=role,
+        province=province.name,
+        agency=agency.code if agency else None,
+    )
+    return row
+
+
+def revoke(
+    session: Session,
+    who: Person,
+    role: str,
+    *,
+    province_id: int | None = None,
+    agency_id: int | None = None,
+    by: str = "cli",
+) -> int:
+    """End matching active or pending grants; returns how many."""
+    count = 0
+    for status in ("active", "pending"):
+        for row in grants(session, who, role, status):
+            if province_id not in (None, row.province_id) or agency_id not in (None, row.agency_id):
+                continue
+            row.status, row.decided_at = "revoked", utcnow()
+            count += 1
+    if count:
+        audit(
+            session,
+            by,
+            "role.revoke",
+            person=who.line_user_id,
+            role=role,
+            province_id=province_id,
+            agency_id=agency_id,
+        )
+    return count

@@ -1,0 +1,174 @@
+"""ITA domain: framework files, agency import and lookup, calendar round trip, demo data."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from models import Agency, Framework, FrameworkItem
+from models.agency_lookup import clear_winner, find_agencies
+from models.framework_file import FrameworkError, read
+from models.frameworks import shipped_files
+
+CSV = """code,name,type,district,website,itas_code,iit_target
+L1,องค์การบริหารส่วนตำบลบางระจัน,อบต.,บางระจัน,bangrachan-sao.go.th,2001,30
+L2,เทศบาลตำบลบางระจัน,ทต,บางระจัน,https://bangrachan.go.th/,2002,40
+R1,สำนักงานสาธารณสุขจังหวัดสิงห์บุรี,ส่วนราชการส่วนภูมิภาค,เมือง,,1001,
+X1,,อบต.,บางระจัน,,,
+X2,หน่วยงานแปลก,กระทรวง,เมือง,,,
+"""
+
+
+def test_shipped_frameworks_are_valid_and_2570_is_all_unconfirmed():
+    years = {int(path.stem): read(path) for path in shipped_files()}
+    assert set(years) >= {2568, 2569, 2570}
+    assert len(years[2568]["items"]) == 28 and len(years[2569]["items"]) == 26
+    assert years[2570]["status"] == "provisional"
+    assert "confirmed: true" not in (shipped_files()[-1]).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("change", "line", "field"),
+    [
+        (("pass_mark: {value: 85", "pass_mark: {value: high"), 10, "pass_mark.value"),
+        (("weight: 40", "weight: 45"), 14, "tools.*.weight"),
+        (("data_year: previous", "data_year: last"), None, "data_year"),
+        (("100 * passed / total", "__import__('os')"), None, "oit_score.expression"),
+        (("code: O3,", "code: O9,"), None, "items[2].code"),
+    ],
+)
+def test_a_bad_framework_file_names_line_and_field(tmp_path, change, line, field):
+    good = (shipped_files()[1]).read_text(encoding="utf-8")
+    assert change[0] in good
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(good.replace(change[0], change[1], 1), encoding="utf-8")
+    with pytest.raises(FrameworkError) as error:
+        read(bad)
+    assert field in error.value.field and error.value.line
+    assert "บรรทัด" in str(error.value)
+
+
+def test_init_db_loads_frameworks_idempotently_and_bad_load_changes_nothing(runner, db, tmp_path):
+    for _ in range(2):
+        assert runner.invoke(args=["init-db"]).exit_code == 0
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Framework)) == 3
+        items = session.scalar(select(func.count()).select_from(FrameworkItem))
+    bad = tmp_path / "2571.yaml"
+    bad.write_text(
+        shipped_files()[-1]
+        .read_text(encoding="utf-8")
+        .replace("fiscal_year: 2570", "fiscal_year: 2571")
+        .replace("indicator: 10", "indicator: 11")
+    )
+    result = runner.invoke(args=["framework", "load", str(bad)])
+    assert result.exit_code != 0 and "indicator" in result.output
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(FrameworkItem)) == items
+    listing = runner.invoke(args=["framework", "list"]).output
+    assert "nacc 2570 provisional" in listing
+
+
+def test_agency_import_reports_bad_rows_and_updates_on_reimport(runner, db, tmp_path):
+    path = tmp_path / "agencies.csv"
+    path.write_text(CSV, encoding="utf-8")
+    result = runner.invoke(args=["agencies", "import", str(path), "--province", "สิงห์บุรี"])
+    assert result.exit_code == 0
+    assert "บรรทัด 5" in result.output and "บรรทัด 6" in result.output
+    path.write_text(
+        CSV.replace("ทต,บางระจัน,https://bangrachan.go.th/", "ทต.,บางระจัน,bangrachan.go.th")
+    )
+    runner.invoke(args=["agencies", "import", str(path), "--province", "สิงห์บุรี"])
+    with db.session() as session:
+        agencies = {a.code: a for a in session.scalars(select(Agency))}
+    assert set(agencies) == {"L1", "L2", "R1"}
+    assert agencies["L1"].kind == "sao" and agencies["L2"].kind == "subdistrict_municipality"
+    assert agencies["L1"].website == "https://bangrachan-sao.go.th"
+    assert json.loads(agencies["L1"].extra) == {"iit_target": "30", "itas_code": "2001"}
+
+
+NAMES = [  # (typed, expected code)
+    ("อบต.บางระจัน", "L004"),
+    ("อบต บางระจัน", "L004"),
+    ("อบตบางระจัน", "L004"),
+    ("องค์การบริหารส่วนตำบลบางระจัน", "L004"),
+    ("ทต.บางระจัน", "L003"),
+    ("เทศบาลตำบลบางระจัน", "L003"),
+    ("ทต บางระจัน", "L003"),
+    ("อบต.บางระจรร", "L004"),
+    ("อบจ.สิงห์บุรี", "L001"),
+    ("อบจ สิงห์บุรี", "L001"),
+    ("ทม.สิงห์บุรี", "L002"),
+    ("เทศบาลเมืองสิงห์บุรี", "L002"),
+    ("อบต.ไม้ดัด", "L013"),
+    ("อบต.ไม้ดด", "L013"),
+    ("อบต.เชิงกลัด", "L014"),
+    ("อบต แม่ลา", "L015"),
+    ("อบต.บ้านจ่า", "L016"),
+    ("อบต.พักทัน", "L017"),
+    ("อบต.สระแจง", "L018"),
+    ("อบต.ต้นโพธิ์", "L019"),
+    ("อบต.ต้นโพธ", "L019"),
+    ("อบต.บางมัญ", "L020"),
+    ("อบต.จักรสีห์", "L021"),
+    ("ทต.บางน้ำเชี่ยว", "L022"),
+    ("ทต.ท่าช้าง", "L009"),
+    ("อบต.ถอนสมอ", "L010"),
+    ("ทต.โพทะเล", "L011"),
+    ("อบต.โพสังโฆ", "L012"),
+    ("อบต.พระงาม", "L008"),
+    ("สนง.สาธารณสุขจังหวัดสิงห์บุรี", "R002"),
+    ("สำนักงานสาธารณสุขจังหวัด สิงห์บุรี", "R002"),
+    ("สนง.คลังจังหวัดสิงห์บุรี", "R008"),
+    ("L004", "L004"),
+    ("r002", "R002"),
+]
+
+
+@pytest.fixture
+def demo(runner, db):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    return db
+
+
+@pytest.mark.parametrize(("typed", "code"), NAMES, ids=[n for n, _ in NAMES])
+def test_agency_names_as_people_type_them(demo, typed, code):
+    with demo.session() as session:
+        matches = find_agencies(session, typed)
+        assert matches and matches[0].agency.code == code, [
+            (m.agency.name, m.score) for m in matches
+        ]
+
+
+def test_ambiguous_name_has_no_clear_winner(demo):
+    with demo.session() as session:
+        matches = find_agencies(session, "บางระจัน")
+        assert clear_winner(matches) is None
+        assert {m.agency.code for m in matches[:2]} == {"L003", "L004"}
+
+
+def test_seed_demo_is_idempotent_and_calendar_round_trips(runner, demo, tmp_path):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    stats = json.loads(runner.invoke(args=["stats", "--json"]).stdout)
+    assert stats["agencies"]["total"] == 40
+    assert stats["groups"]["by_kind"] == {"regional": 1, "local": 1, "coordinators": 1}
+    shown = runner.invoke(args=["calendar", "show", "--province", "สิงห์บุรี", "--json"]).stdout
+    calendar = json.loads(shown)
+    assert [p["number"] for p in calendar["phases"]] == [1, 2, 3]
+    calendar["phases"][1]["deadline"] = calendar["phases"][2]["deadline"]
+    path = tmp_path / "calendar.json"
+    path.write_text(json.dumps(calendar, ensure_ascii=False), encoding="utf-8")
+    assert runner.invoke(args=["calendar", "load", str(path), "--province", "สิงห์บุรี"]).exit_code == 0
+    again = runner.invoke(args=["calendar", "show", "--province", "สิงห์บุรี", "--json"]).stdout
+    assert json.loads(again) == calendar
+    path.write_text(
+        '{"fiscal_year": 2570, "phases": [{"number": 1, "title": "x", "deadline": "soon"}]}'
+    )
+    result = runner.invoke(args=["calendar", "load", str(path), "--province", "สิงห์บุรี"])
+    assert result.exit_code != 0 and "phases[0].deadline" in result.output
+    assert (
+        json.loads(runner.invoke(args=["calendar", "show", "--province", "สิงห์บุรี", "--json"]).stdout)
+        == calendar
+    )
