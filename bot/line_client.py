@@ -75,6 +75,9 @@ class LineClient:
     def group_member_name(self, group_id: str, user_id: str) -> str:
         return self._call(self.api.get_group_member_profile, group_id, user_id).display_name
 
+    def profile_name(self, user_id: str) -> str:
+        return self._call(self.api.get_profile, user_id).display_name
+
     def group_name(self, group_id: str) -> str:
         return self._call(self.api.get_group_summary, group_id).group_name
 

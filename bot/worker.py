@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot import privacy
+from bot import privacy, profiles
 from bot.claims import claim, hold
 from bot.events import Event
 from bot.line_client import LineClient
@@ -88,7 +88,12 @@ class Worker:
         return len(ids)
 
     def process_one(self, event_id: int) -> None:
-        """Handle one event in one transaction, then send its reply at once if it has one."""
+        """Refresh the sender's name, handle the event in one transaction, then send its reply."""
+        with self.db.session() as session:
+            row = session.get(InboxEvent, event_id)
+            raw = json.loads(row.payload) if row is not None else None
+        if raw is not None:
+            profiles.refresh(self.db, self.sender.client, raw, utcnow())
         planned = self._process(event_id)
         if planned is not None:
             self.sender.call(*planned)

@@ -106,7 +106,36 @@ def flag_departed_admins(ctx: Context, args: str) -> Reply | None:
     return Reply(elsewhere=[Outgoing(g, [notice]) for g in sorted(targets)]) if targets else None
 
 
+SWITCH = {"เปิด": True, "ปิด": False}
+
+
+def confirm_registrations(ctx: Context, args: str) -> Reply:
+    """เปิดหรือปิดการยืนยันคำขอลงทะเบียนแอดมิน (ผู้ประสานงาน)
+    ยืนยันลงทะเบียน เปิด — ผู้ประสานงานต้องอนุมัติทุกคำขอ (ค่าเริ่มต้น)
+    ยืนยันลงทะเบียน ปิด — ลงทะเบียนแล้วเป็นแอดมินทันที"""
+    provinces = ctx.state["provinces"]
+    wanted = SWITCH.get(args.strip())
+    if wanted is None:
+        current = "เปิด" if provinces[0].confirm_registrations else "ปิด"
+        return Reply.text(f"ตอนนี้การยืนยันคำขอ{current}อยู่\nวิธีใช้: ยืนยันลงทะเบียน เปิด|ปิด")
+    if len(provinces) > 1:
+        return Reply.text("คุณดูแลหลายจังหวัด โปรดพิมพ์คำสั่งนี้ในกลุ่มของจังหวัดนั้น")
+    province: Province = provinces[0]
+    province.confirm_registrations = wanted
+    roles.audit(
+        ctx.session,
+        ctx.event.user_id,
+        "province.confirm_registrations",
+        province=province.name,
+        on=wanted,
+    )
+    if wanted:
+        return Reply.text(f"จังหวัด{province.name}: คำขอลงทะเบียนต้องให้ผู้ประสานงานอนุมัติ")
+    return Reply.text(f"จังหวัด{province.name}: ลงทะเบียนแล้วเป็นแอดมินทันที ไม่ต้องรออนุมัติ")
+
+
 def register(router: Router) -> None:
+    router.command("ยืนยันลงทะเบียน", middleware=COORDINATOR_ONLY)(confirm_registrations)
     router.command("เพิ่มผู้ประสานงาน", middleware=COORDINATOR_ONLY)(add_coordinator)
     router.command("ยกเลิกแอดมิน", middleware=COORDINATOR_ONLY)(unbind_admin)
     router.command("ย้ายแอดมิน", middleware=COORDINATOR_ONLY)(move_admin)

@@ -71,6 +71,7 @@ def test_ambiguous_registration_offers_quick_replies(say):
         "เพิ่มผู้ประสานงาน @x",
         "ยกเลิกแอดมิน @x L004",
         "ย้ายแอดมิน @x L004 L003",
+        "ยืนยันลงทะเบียน ปิด",
     ],
 )
 def test_protected_commands_refuse_a_non_coordinator_politely(say, command):
@@ -111,3 +112,12 @@ def test_departing_admin_is_flagged_to_coordinators(say, runner, post_events, wo
     worker.run_once()
     [record] = fake_line.state.sent[before:]
     assert record["to"] == COORDS and "L004" in record["messages"][0]["text"]
+
+
+def test_province_can_turn_registration_confirmation_off(say):
+    assert "ผู้ประสานงานจังหวัดเท่านั้น" in texts(say("ยืนยันลงทะเบียน ปิด"))[0]
+    assert "ทันที" in texts(say("ยืนยันลงทะเบียน ปิด", COORDS, COORDINATOR))[0]
+    reply = texts(say("ลงทะเบียน อบต.บางระจัน"))[0]
+    assert reply.startswith("ลงทะเบียนแล้ว") and "แอดมินขององค์การบริหารส่วนตำบลบางระจัน" in reply
+    assert "ต้องให้ผู้ประสานงานอนุมัติ" in texts(say("ยืนยันลงทะเบียน เปิด", COORDS, COORDINATOR))[0]
+    assert "รอผู้ประสานงาน" in texts(say("ลงทะเบียน L001", user_id="Uadmin02"))[0]

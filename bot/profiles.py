@@ -1,0 +1,72 @@
+"""Display names come from LINE's profile API and are refreshed, never taken from message text."""
+
+from __future__ import annotations
+
+import logging
+import unicodedata
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from bot.events import Event
+from bot.line_client import LineClient, LineError
+from models import Person
+
+log = logging.getLogger(__name__)
+REFRESH_AFTER = timedelta(days=7)
+RETRY_AFTER_FAILURE = timedelta(hours=1)
+NAMED_EVENTS = {"message", "postback", "follow", "messageEdited"}
+
+
+def clean_name(name: str) -> str:
+    """Drop control and bidi characters, so a name cannot break a message; cap the length."""
+    kept = "".join(
+        " " if unicodedata.category(ch) == "Cc" else ch
+        for ch in name
+        if unicodedata.category(ch) not in {"Cf", "Cs", "Co", "Cn"}
+    )
+    return " ".join(kept.split())[:200]
+
+
+def is_stale(person: Person | None, now: datetime) -> bool:
+    if person is None or person.name_refreshed_at is None:
+        return True
+    return now - person.name_refreshed_at >= REFRESH_AFTER
+
+
+def fetch_name(client: LineClient, event: Event) -> str | None:
+    """The group member profile in a group, the friend profile one-to-one; None if refused."""
+    try:
+        if event.group_id and event.source.get("type") == "group":
+            return clean_name(client.group_member_name(event.group_id, event.user_id))
+        if not event.is_group:
+            return clean_name(client.profile_name(event.user_id))
+    except LineError as error:
+        log.info("profile of a member not available: %s", error.status)
+    return None
+
+
+def refresh(db, client: LineClient, raw: dict, now: datetime) -> None:
+    """Before an event is handled, make sure its sender's display name is known and recent."""
+    event = Event(raw)
+    if event.type not in NAMED_EVENTS or not event.user_id:
+        return
+    with db.session() as session:
+        person = session.scalar(select(Person).where(Person.line_user_id == event.user_id))
+        if not is_stale(person, now):
+            return
+    name = fetch_name(client, event)  # outside any transaction: a slow LINE holds no lock
+    with db.session() as session:
+        person = session.scalar(select(Person).where(Person.line_user_id == event.user_id))
+        if person is None:
+            person = Person(line_user_id=event.user_id, first_seen=now)
+            try:
+                with session.begin_nested():
+                    session.add(person)
+            except IntegrityError:  # another worker recorded the person first
+                person = session.scalar(select(Person).where(Person.line_user_id == event.user_id))
+        if name:
+            person.display_name, person.name_refreshed_at = name, now
+        else:
+            person.name_refreshed_at = now - REFRESH_AFTER + RETRY_AFTER_FAILURE

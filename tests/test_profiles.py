@@ -1,0 +1,80 @@
+"""Display names come from LINE's profile API, refreshed weekly, never from what people type."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import time_machine
+from sqlalchemy import select
+
+from bot import profiles
+from bot.eventfactory import text_event
+from bot.line_client import LineError
+from models import Person
+
+
+def _name(db, user_id):
+    with db.session() as session:
+        return session.scalar(select(Person.display_name).where(Person.line_user_id == user_id))
+
+
+def _profile_calls(fake_line, user_id):
+    return [path for _, path in fake_line.state.requests if path.endswith(f"/{user_id}")]
+
+
+def test_group_member_name_is_fetched_before_the_first_reply(fake_line, post_events, worker, db):
+    fake_line.state.set_profile("Uname01", "สมหญิง รักดี")
+    post_events(text_event("ผมชื่อ นายกอไก่ นะครับ", group_id="Cg1", user_id="Uname01"))
+    worker.run_once()
+    assert _name(db, "Uname01") == "สมหญิง รักดี"
+    assert _profile_calls(fake_line, "Uname01") == ["/v2/bot/group/Cg1/member/Uname01"]
+
+
+def test_one_to_one_uses_the_friend_profile(fake_line, post_events, worker, db):
+    fake_line.state.set_profile("Uname02", "ผอ.กองคลัง")
+    post_events(text_event("สวัสดี", user_id="Uname02"))
+    worker.run_once()
+    assert _name(db, "Uname02") == "ผอ.กองคลัง"
+    assert _profile_calls(fake_line, "Uname02") == ["/v2/bot/profile/Uname02"]
+
+
+def test_name_is_refreshed_after_a_week_not_before(fake_line, post_events, worker, db):
+    start = dt.datetime(2027, 1, 4, 3, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False):
+        fake_line.state.set_profile("Uname03", "ชื่อเดิม")
+        post_events(text_event("ข้อความแรก", group_id="Cg1", user_id="Uname03"))
+        worker.run_once()
+    fake_line.state.set_profile("Uname03", "ชื่อใหม่")
+    with time_machine.travel(start + dt.timedelta(days=6), tick=False):
+        post_events(text_event("ข้อความสอง", group_id="Cg1", user_id="Uname03"))
+        worker.run_once()
+    assert _name(db, "Uname03") == "ชื่อเดิม"
+    with time_machine.travel(start + dt.timedelta(days=8), tick=False):
+        post_events(text_event("ข้อความสาม", group_id="Cg1", user_id="Uname03"))
+        worker.run_once()
+    assert _name(db, "Uname03") == "ชื่อใหม่"
+    assert len(_profile_calls(fake_line, "Uname03")) == 2
+
+
+class RefusingClient:
+    def __init__(self):
+        self.calls = 0
+
+    def group_member_name(self, group_id, user_id):
+        self.calls += 1
+        raise LineError(404, "Not found", False)
+
+
+def test_a_refused_profile_leaves_no_name_and_retries_an_hour_later(app, db):
+    client, now = RefusingClient(), dt.datetime(2027, 1, 4, 3, 0)
+    raw = text_event("x", group_id="Cg1", user_id="Uname04")
+    profiles.refresh(db, client, raw, now)
+    profiles.refresh(db, client, raw, now + dt.timedelta(minutes=30))
+    assert client.calls == 1 and _name(db, "Uname04") is None
+    profiles.refresh(db, client, raw, now + dt.timedelta(minutes=61))
+    assert client.calls == 2
+
+
+def test_names_cannot_carry_control_characters():
+    assert profiles.clean_name("สม\u202eชาย\n\tใจดี" + "ก" * 300)[:10] == "สมชาย ใจดี"
+    assert len(profiles.clean_name("ก" * 300)) == 200
