@@ -70,6 +70,7 @@ class Router:
         self.event_handlers: dict[str, Handler] = {}
         self.recognisers: list[tuple[Recogniser, Handler]] = []
         self.fallback: Handler | None = None
+        self.postbacks: dict[str, tuple[Handler, tuple[Middleware, ...]]] = {}
 
     def command(self, *keywords: str, middleware: tuple[Middleware, ...] = ()):
         """Register a text command under one or more keywords (first word of the message)."""
@@ -98,6 +99,15 @@ class Router:
 
         return register
 
+    def postback(self, prefix: str, middleware: tuple[Middleware, ...] = ()):
+        """Register the handler for postback data "<prefix>|…" (it receives the whole data)."""
+
+        def register(func: Handler) -> Handler:
+            self.postbacks[prefix] = (func, middleware)
+            return func
+
+        return register
+
     def otherwise(self, func: Handler) -> Handler:
         """The handler for addressed text that matched nothing else."""
         self.fallback = func
@@ -109,6 +119,9 @@ class Router:
     def dispatch(self, ctx: Context) -> tuple[bool, Reply | None]:
         """Route one event; returns (addressed to the bot, reply or None)."""
         event = ctx.event
+        if event.type == "postback" and event.postback_data.split("|")[0] in self.postbacks:
+            func, middleware = self.postbacks[event.postback_data.split("|")[0]]
+            return True, _chain(func, middleware)(ctx, event.postback_data)
         if event.type != "message":
             handler = self.event_handlers.get(event.type)
             return handler is not None, handler(ctx, "") if handler else None

@@ -3,9 +3,31 @@
 from __future__ import annotations
 
 from bot.router import Router
-from handlers import calendar, coordination, group_setup, help, membership, registration
+from handlers import (
+    calendar,
+    coordination,
+    group_setup,
+    help,
+    membership,
+    progress,
+    registration,
+    review,
+    submission_changes,
+    submissions,
+)
 
-MODULES = (help, membership, group_setup, registration, coordination, calendar)
+MODULES = (
+    help,
+    membership,
+    group_setup,
+    registration,
+    coordination,
+    calendar,
+    submissions,
+    submission_changes,
+    review,
+    progress,
+)
 
 
 def build_router() -> Router:

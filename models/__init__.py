@@ -16,6 +16,7 @@ from models.domain import (
 from models.inbox import InboxEvent
 from models.outbox import OutboxMessage, SentMessage
 from models.runtime import Heartbeat, Lease
+from models.submissions import LinkCheck, Submission, ToolScore
 
 __all__ = [
     "Agency",
@@ -32,8 +33,11 @@ __all__ = [
     "Heartbeat",
     "InboxEvent",
     "Lease",
+    "LinkCheck",
     "OutboxMessage",
     "Person",
     "SentMessage",
+    "Submission",
+    "ToolScore",
     "utcnow",
 ]

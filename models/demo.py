@@ -15,6 +15,7 @@ from models.base import utcnow
 from models.calendar import default_calendar, fiscal_year_of, replace
 from models.chats import Group
 from models.domain import ChatSetup, Milestone
+from models.frameworks import load_shipped
 
 DEMO = Path(__file__).resolve().parent.parent / "data" / "demo"
 PROVINCE = "สิงห์บุรี"
@@ -42,6 +43,7 @@ def shifted_calendar(today: dt.date) -> dict:
 
 def seed_demo(session: Session, today: dt.date) -> str:
     """Idempotent: re-running updates the same rows."""
+    load_shipped(session)  # the demo needs its frameworks even before init-db loaded them
     province = province_named(session, PROVINCE, create=True)
     report = import_agencies(session, read_rows(DEMO / "agencies.csv"), province, actor="seed-demo")
     for kind, name in GROUPS.items():

@@ -1,0 +1,138 @@
+"""Coordinators review submitted items: ผ่าน, or แก้ไข with a reason, by command or by card."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from bot.replies import Reply
+from bot.router import Context, Router
+from handlers.cards import flex, review_carousel
+from handlers.permissions import COORDINATOR_ONLY
+from models import oit_records, roles
+from models.domain import Agency
+from models.oit_context import framework_for, resolve_agency
+from models.oit_parser import ITEM, find_items
+from models.submissions import APPROVED, CURRENT, FIX, PENDING, Submission
+
+VERDICT = re.compile(r"(ผ่าน|แก้ไข|แก้)")
+BY_ID = re.compile(r"^#(\d+)")
+USAGE = (
+    "วิธีใช้: ตรวจ <รหัสหรือชื่อหน่วยงาน> O5 ผ่าน\n"
+    "ตรวจ <หน่วยงาน> O5 แก้ไข <เหตุผล>\nตรวจ <หน่วยงาน> — แสดงการ์ดพร้อมปุ่มตรวจ"
+)
+
+
+def parse_review(args: str) -> tuple[str, list[str], str | None, str]:
+    """(agency text, item codes, approved|fix|None, reason) from 'L004 O1-O3 แก้ไข เหตุผล'."""
+    item = ITEM.search(args)
+    if item is None:
+        return args.strip(), [], None, ""
+    verdict = VERDICT.search(args, item.start())
+    end = verdict.start() if verdict else len(args)
+    outcome = None if verdict is None else (APPROVED if verdict.group(1) == "ผ่าน" else FIX)
+    reason = args[verdict.end() :].strip() if verdict else ""
+    return args[: item.start()].strip(), find_items(args[item.start() : end]), outcome, reason
+
+
+def _decide(ctx: Context, row: Submission, outcome: str, reason: str) -> str:
+    row.review, row.review_note = outcome, (reason[:500] if outcome == FIX else None)
+    row.reviewed_by, row.reviewed_at, row.review_told_at = ctx.event.user_id, ctx.now, None
+    roles.audit(ctx.session, ctx.event.user_id, "oit.review", submission=row.id, outcome=outcome)
+    return f"{row.item_code} {'ผ่าน' if outcome == APPROVED else 'ต้องแก้ไข: ' + reason}"
+
+
+def review(ctx: Context, args: str) -> Reply:
+    """ตรวจลิงก์ OIT ของหน่วยงาน (ผู้ประสานงาน)
+    ตรวจ <หน่วยงาน> O5 ผ่าน · ตรวจ <หน่วยงาน> O5 แก้ไข <เหตุผล> · ตรวจ <หน่วยงาน> (การ์ด)"""
+    by_id = BY_ID.match(args.strip())
+    if by_id:
+        return _review_by_id(ctx, int(by_id.group(1)), args.strip()[by_id.end() :])
+    agency_text, codes, outcome, reason = parse_review(args)
+    province_ids = [p.id for p in ctx.state["provinces"]]
+    _mine, agency = resolve_agency(ctx.session, agency_text, [], province_ids)
+    if agency is None:
+        return Reply.text(f"ไม่พบหน่วยงาน “{agency_text[:60]}” ในจังหวัดของคุณ\n{USAGE}")
+    framework = framework_for(ctx.session, agency, ctx.now)
+    current = oit_records.current(ctx.session, agency.id, framework.id)
+    if not codes:
+        return review_card(agency, current)
+    if outcome is None or (outcome == FIX and not reason):
+        return Reply.text("โปรดระบุ ผ่าน หรือ แก้ไข <เหตุผล>\n" + USAGE)
+    done = [_decide(ctx, current[c], outcome, reason) for c in codes if c in current]
+    missing = [c for c in codes if c not in current]
+    lines = [f"{agency.name}:", *done]
+    if missing:
+        lines.append(f"ยังไม่มีลิงก์ให้ตรวจ: {', '.join(missing)}")
+    return Reply.text("\n".join(lines))
+
+
+def _review_by_id(ctx: Context, submission_id: int, rest: str) -> Reply:
+    row = ctx.session.get(Submission, submission_id)
+    agency = ctx.session.get(Agency, row.agency_id) if row else None
+    if agency is None or agency.province_id not in {p.id for p in ctx.state["provinces"]}:
+        return Reply.text(f"ไม่พบรายการ #{submission_id} ในจังหวัดของคุณ")
+    if row.state != CURRENT:
+        return Reply.text(f"{row.item_code} ของ{agency.name} มีลิงก์ใหม่แล้ว โปรดตรวจรายการล่าสุด")
+    verdict = VERDICT.search(rest)
+    if verdict is None:
+        return Reply.text("โปรดระบุ ผ่าน หรือ แก้ไข <เหตุผล>")
+    outcome = APPROVED if verdict.group(1) == "ผ่าน" else FIX
+    reason = rest[verdict.end() :].strip()
+    if outcome == FIX and not reason:
+        return Reply.text(f"โปรดพิมพ์เหตุผลที่ต้องแก้ไข: ตรวจ #{row.id} แก้ไข <เหตุผล>")
+    return Reply.text(f"{agency.name}: {_decide(ctx, row, outcome, reason)}")
+
+
+def review_card(agency: Agency, current: dict[str, Submission]) -> Reply:
+    rows = [
+        (code, row.review, row.id, oit_records.urls_of(row)[0])
+        for code, row in sorted(current.items(), key=lambda kv: int(kv[0][1:]))
+    ]
+    if not rows:
+        return Reply.text(f"{agency.name} ยังไม่ได้ส่งลิงก์")
+    waiting = sum(1 for r in rows if r[1] == PENDING)
+    alt = f"{agency.name}: ส่งแล้ว {len(rows)} ข้อ รอตรวจ {waiting} ข้อ"
+    return Reply([flex(alt, review_carousel(f"{agency.code} {agency.name}", rows))])
+
+
+def review_button(ctx: Context, data: str) -> Reply | None:
+    """A ผ่าน button on the card; แก้ไข opens the keyboard with the command to complete."""
+    _, submission_id, outcome = (data.split("|") + ["", ""])[:3]
+    if outcome != APPROVED or not submission_id.isdigit():
+        return None
+    return _review_by_id(ctx, int(submission_id), "ผ่าน")
+
+
+def waiting(ctx: Context, args: str) -> Reply:
+    """รายการที่รอผู้ประสานงานตรวจ (ผู้ประสานงาน)"""
+    province_ids = [p.id for p in ctx.state["provinces"]]
+    rows = ctx.session.execute(
+        select(Agency.code, Agency.name, Submission.item_code)
+        .join(Agency, Agency.id == Submission.agency_id)
+        .where(
+            Agency.province_id.in_(province_ids),
+            Submission.state == CURRENT,
+            Submission.review == PENDING,
+        )
+        .order_by(Submission.created_at)
+    ).all()
+    if not rows:
+        return Reply.text("ไม่มีรายการรอตรวจ")
+    by_agency: dict[tuple[str, str], list[str]] = {}
+    for code, name, item in rows:
+        by_agency.setdefault((code, name), []).append(item)
+    lines = [f"รอตรวจ {len(rows)} ข้อ จาก {len(by_agency)} หน่วยงาน (เก่าสุดก่อน)"]
+    for (code, name), items in list(by_agency.items())[:30]:
+        lines.append(f"• {code} {name}: {', '.join(items)}")
+    if len(by_agency) > 30:
+        lines.append(f"…และอีก {len(by_agency) - 30} หน่วยงาน")
+    lines.append("ตรวจทีละหน่วยงาน: ตรวจ <รหัส>")
+    return Reply.text("\n".join(lines)[:4900])
+
+
+def register(router: Router) -> None:
+    router.command("ตรวจ", middleware=COORDINATOR_ONLY)(review)
+    router.command("รอตรวจ", middleware=COORDINATOR_ONLY)(waiting)
+    router.postback("review", middleware=COORDINATOR_ONLY)(review_button)

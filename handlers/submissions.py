@@ -1,0 +1,166 @@
+"""Agency admins send OIT links by chat; every line is checked at once and kept in history."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.replies import Reply
+from bot.router import Context, Router
+from handlers.permissions import COORDINATOR_ONLY, known_person
+from models import oit_records, roles
+from models.agency_names import short_name
+from models.domain import Agency
+from models.oit_context import framework_for, resolve_agency
+from models.oit_notices import untold
+from models.oit_parser import ITEM, find_items, has_item_link, parse_links
+from models.url_rules import url_problem, url_warnings
+
+NOT_ADMIN = "คุณยังไม่ได้เป็นแอดมินของหน่วยงานใด พิมพ์ ลงทะเบียน <ชื่อหน่วยงาน> ก่อนส่งลิงก์"
+USAGE = "วิธีส่ง: O1 https://… หนึ่งข้อต่อหนึ่งบรรทัด ส่งหลายบรรทัดในข้อความเดียวได้"
+
+
+def _event_time(ctx: Context) -> dt.datetime:
+    millis = ctx.event.raw.get("timestamp")
+    if not isinstance(millis, int):
+        return ctx.now
+    return dt.datetime.fromtimestamp(millis / 1000, dt.UTC).replace(tzinfo=None)
+
+
+def _choose(ctx: Context, hint: str, agencies: list[Agency], command: str) -> Agency | Reply:
+    """The agency a message is for, or a Thai reply saying why it cannot be decided."""
+    chosen, other = resolve_agency(ctx.session, hint, agencies, [])
+    if other is not None:
+        return Reply.text(f"ขออภัย คุณไม่ได้เป็นแอดมินของ{other.name} จึงส่งแทนไม่ได้", quote=True)
+    if chosen is not None or len(agencies) == 1:
+        return chosen or agencies[0]
+    lines = [f"• {a.name} (รหัส {a.code})" for a in agencies]
+    return Reply.text(
+        f"คุณเป็นแอดมินหลายหน่วยงาน โปรดระบุรหัส เช่น {command} {agencies[0].code} O1 https://…\n"
+        + "\n".join(lines),
+        quote=True,
+    )
+
+
+def record_lines(ctx: Context, agency: Agency, text: str, *, on_behalf: bool = False) -> Reply:
+    """Check and record every line; bad lines are explained and change nothing."""
+    framework = framework_for(ctx.session, agency, ctx.now)
+    if framework is None:
+        return Reply.text("ยังไม่มีกรอบการประเมินในระบบ โปรดแจ้งผู้ดูแลระบบ")
+    codes = [item.code for item in oit_records.items_of(ctx.session, framework.id)]
+    parsed = parse_links(text)
+    problems = [f"บรรทัด {b.line_no}: {b.reason}" for b in parsed.bad]
+    warnings, saved = [], []
+    for line in parsed.items:
+        if line.code not in codes:
+            problems.append(
+                f"บรรทัด {line.line_no}: ไม่มีข้อ {line.code} ในปี {framework.fiscal_year} "
+                f"(มี {codes[0]}–{codes[-1]})"
+            )
+            continue
+        broken = [(url, url_problem(url)) for url in line.urls]
+        broken = [(url, why) for url, why in broken if why]
+        if broken:
+            problems.append(f"บรรทัด {line.line_no} ({line.code}): {broken[0][1]}")
+            continue
+        oit_records.record(
+            ctx.session, agency, framework, line.code, line.urls,
+            by=ctx.event.user_id or "unknown", now=ctx.now, on_behalf=on_behalf,
+            source="edit" if ctx.event.type == "messageEdited" else "chat",
+            message_id=ctx.event.message_id, event_at=_event_time(ctx),
+        )  # fmt: skip
+        saved.append(line.code)
+        for url in line.urls:
+            warnings += [f"⚠️ {line.code}: {w}" for w in url_warnings(url, agency.website)]
+    current = oit_records.current(ctx.session, agency.id, framework.id)
+    remaining = len([c for c in codes if c not in current])
+    head = (
+        f"บันทึก {', '.join(dict.fromkeys(saved))} ของ{short_name(agency.name, 40)}แล้ว "
+        f"เหลืออีก {remaining} ข้อ"
+        if saved
+        else "ยังไม่ได้บันทึกข้อใด"
+    )
+    if on_behalf and saved:
+        head += " (ผู้ประสานงานบันทึกแทน)"
+    news = untold(ctx.session, agency.id, ctx.now) if not on_behalf else []
+    body = [head, *problems, *warnings[:10]]
+    if problems and not saved:
+        body.append(USAGE)
+    if news:
+        body += ["ข่าวจากบอท:", *news]
+    return Reply.text("\n".join(body)[:4900], quote=True)
+
+
+def submit(ctx: Context, args: str) -> Reply:
+    """ส่งลิงก์ OIT ของหน่วยงาน (แอดมินหน่วยงาน)
+    O1 https://… หรือ ส่ง O1 https://… หนึ่งข้อต่อหนึ่งบรรทัด
+    ส่ง <รหัสหน่วยงาน> O1 https://… เมื่อเป็นแอดมินหลายหน่วยงาน"""
+    agencies = roles.admin_agencies(ctx.session, ctx.state["person"])
+    if not agencies:
+        return Reply.text(NOT_ADMIN, quote=True)
+    if not has_item_link(args):
+        return Reply.text(USAGE, quote=True)
+    chosen = _choose(ctx, parse_links(args).agency_hint, agencies, "ส่ง")
+    return chosen if isinstance(chosen, Reply) else record_lines(ctx, chosen, args)
+
+
+def cancel(ctx: Context, args: str) -> Reply:
+    """ถอนลิงก์ที่ส่งไว้ (แอดมินหน่วยงาน)
+    ยกเลิก O5 หรือ ยกเลิก <รหัสหน่วยงาน> O5"""
+    agencies = roles.admin_agencies(ctx.session, ctx.state["person"])
+    codes = find_items(args)
+    if not agencies:
+        return Reply.text(NOT_ADMIN, quote=True)
+    if not codes:
+        return Reply.text("วิธีใช้: ยกเลิก O5 (ถอนลิงก์ของข้อ O5 ที่ส่งไว้)", quote=True)
+    chosen = _choose(ctx, args[: ITEM.search(args).start()].strip(), agencies, "ยกเลิก")
+    if isinstance(chosen, Reply):
+        return chosen
+    return withdraw_items(ctx, chosen, codes)
+
+
+def withdraw_items(ctx: Context, agency: Agency, codes: list[str]) -> Reply:
+    framework = framework_for(ctx.session, agency, ctx.now)
+    by = ctx.event.user_id or "unknown"
+    done = [
+        c for c in codes if oit_records.withdraw(ctx.session, agency, framework, c, by, ctx.now)
+    ]
+    if not done:
+        return Reply.text(f"{', '.join(codes)} ของ{agency.name} ยังไม่มีลิงก์ที่ส่งไว้", quote=True)
+    roles.audit(ctx.session, by, "oit.withdraw", agency=agency.code, items=done)
+    return Reply.text(f"ถอนลิงก์ {', '.join(done)} ของ{agency.name}แล้ว (ยังเก็บไว้ในประวัติ)")
+
+
+def submit_on_behalf(ctx: Context, args: str) -> Reply:
+    """บันทึกหรือถอนลิงก์แทนหน่วยงาน (ผู้ประสานงาน)
+    ส่งแทน <รหัสหรือชื่อหน่วยงาน> O5 https://…
+    ส่งแทน <รหัสหรือชื่อหน่วยงาน> ยกเลิก O5"""
+    parsed = parse_links(args)
+    codes = find_items(args)
+    hint = parsed.agency_hint if parsed.items else args.split("ยกเลิก")[0].strip()
+    province_ids = [p.id for p in ctx.state["provinces"]]
+    _mine, agency = resolve_agency(ctx.session, hint, [], province_ids)
+    if agency is None:
+        return Reply.text("วิธีใช้: ส่งแทน <รหัสหรือชื่อหน่วยงาน> O5 https://… (ระบุหน่วยงานให้ชัด)")
+    if "ยกเลิก" in args and codes and not parsed.items:
+        return withdraw_items(ctx, agency, codes)
+    reply = record_lines(ctx, agency, args, on_behalf=True)
+    roles.audit(ctx.session, ctx.event.user_id, "oit.on_behalf", agency=agency.code, items=codes)
+    return reply
+
+
+def admin_with_links(ctx: Context, text: str) -> str | None:
+    """Recognise a registered admin's message that pairs an item with a link."""
+    if not ctx.event.user_id or not has_item_link(text):
+        return None
+    person = roles.person(ctx.session, ctx.event.user_id)
+    if not roles.admin_agencies(ctx.session, person):
+        return None
+    ctx.state["person"] = person
+    return text
+
+
+def register(router: Router) -> None:
+    router.command("ส่ง", middleware=(known_person,))(submit)
+    router.command("ยกเลิก", middleware=(known_person,))(cancel)
+    router.command("ส่งแทน", middleware=COORDINATOR_ONLY)(submit_on_behalf)
+    router.recognise(admin_with_links)(submit)

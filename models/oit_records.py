@@ -1,0 +1,126 @@
+"""Recording and withdrawing OIT submissions: history is never erased, only superseded."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.domain import Agency, Framework, FrameworkItem
+from models.submissions import (
+    CURRENT,
+    MISSING,
+    SUPERSEDED,
+    WITHDRAWN,
+    LinkCheck,
+    Submission,
+)
+
+
+def items_of(session: Session, framework_id: int) -> list[FrameworkItem]:
+    return list(
+        session.scalars(
+            select(FrameworkItem)
+            .where(FrameworkItem.framework_id == framework_id)
+            .order_by(FrameworkItem.position)
+        )
+    )
+
+
+def current(session: Session, agency_id: int, framework_id: int) -> dict[str, Submission]:
+    """The agency's live submission per item code."""
+    rows = session.scalars(
+        select(Submission).where(
+            Submission.agency_id == agency_id,
+            Submission.framework_id == framework_id,
+            Submission.state == CURRENT,
+        )
+    )
+    return {row.item_code: row for row in rows}
+
+
+def item_status(submission: Submission | None) -> str:
+    """missing, pending (waiting for review), fix or approved."""
+    return MISSING if submission is None else submission.review
+
+
+def _end(row: Submission, state: str, by: str, now: datetime) -> None:
+    row.state, row.ended_at, row.ended_by = state, now, by
+
+
+def record(
+    session: Session,
+    agency: Agency,
+    framework: Framework,
+    code: str,
+    urls: list[str],
+    *,
+    by: str,
+    now: datetime,
+    on_behalf: bool = False,
+    source: str = "chat",
+    message_id: str | None = None,
+    event_at: datetime | None = None,
+    review: str = "pending",
+    review_note: str | None = None,
+) -> Submission:
+    """A new current submission (its links queued for checking); the old one is superseded."""
+    old = current(session, agency.id, framework.id).get(code)
+    if old is not None:
+        _end(old, SUPERSEDED, by, now)
+        session.flush()  # the one-current index must see the old row ended first
+    row = Submission(
+        agency_id=agency.id,
+        framework_id=framework.id,
+        item_code=code,
+        urls=json.dumps(urls, ensure_ascii=False),
+        submitted_by=by,
+        on_behalf=on_behalf,
+        source=source,
+        message_id=message_id,
+        event_at=event_at or now,
+        created_at=now,
+        review=review,
+        review_note=review_note,
+    )
+    session.add(row)
+    session.flush()
+    for url in urls:
+        session.add(LinkCheck(submission_id=row.id, url=url, next_attempt_at=now, created_at=now))
+    return row
+
+
+def withdraw(
+    session: Session, agency: Agency, framework: Framework, code: str, by: str, now: datetime
+) -> Submission | None:
+    row = current(session, agency.id, framework.id).get(code)
+    if row is not None:
+        _end(row, WITHDRAWN, by, now)
+    return row
+
+
+def from_message(session: Session, message_id: str) -> list[Submission]:
+    """Every submission a chat message (or its edits) recorded, newest first."""
+    return list(
+        session.scalars(
+            select(Submission)
+            .where(Submission.message_id == message_id)
+            .order_by(Submission.event_at.desc(), Submission.id.desc())
+        )
+    )
+
+
+def withdraw_message(session: Session, message_id: str, by: str, now: datetime) -> list[str]:
+    """An unsent message takes back what it recorded; returns the item codes withdrawn."""
+    codes = []
+    for row in from_message(session, message_id):
+        if row.state == CURRENT:
+            _end(row, WITHDRAWN, by, now)
+            codes.append(row.item_code)
+    return sorted(codes, key=lambda c: int(c[1:]))
+
+
+def urls_of(row: Submission) -> list[str]:
+    return json.loads(row.urls)

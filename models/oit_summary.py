@@ -1,0 +1,102 @@
+"""The coordinators' สรุป: a province's (or one group's) OIT progress in a few Thai lines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import oit_progress as progress
+from models.agency_names import LOCAL_KINDS
+from models.calendar import fiscal_year_of, thai_date
+from models.domain import Agency, Province
+from models.frameworks import active_framework
+from models.oit_context import current_phase, phases
+from models.submissions import APPROVED, MISSING, ToolScore
+
+GROUP_KINDS = {"regional": {"regional"}, "local": set(LOCAL_KINDS)}
+
+
+def summary_text(
+    session: Session, province: Province, group_kind: str | None, today: dt.date
+) -> str:
+    """Complete / in progress / not started, share approved, projection, honour list, laggards."""
+    query = select(Agency).where(Agency.province_id == province.id, Agency.active.is_(True))
+    if group_kind in GROUP_KINDS:
+        query = query.where(Agency.kind.in_(GROUP_KINDS[group_kind]))
+    agencies = {a.id: a for a in session.scalars(query)}
+    framework = active_framework(session, province, today)
+    if not agencies or framework is None:
+        return f"จังหวัด{province.name} ยังไม่มีหน่วยงานหรือกรอบการประเมินในระบบ"
+    total = len(progress.item_codes(session, framework.id))
+    ids = list(agencies)
+    counts = progress.counts_by_agency(session, ids, framework.id, total)
+    complete = [a for a in ids if counts[a][MISSING] == 0]
+    started = [a for a in ids if 0 < counts[a][MISSING] < total]
+    approved = sum(c[APPROVED] for c in counts.values())
+    phase = current_phase(session, province.id, today)
+    title = f"สรุป OIT จังหวัด{province.name}"
+    if phase:
+        title += f" ระยะที่ {phase.number} (ส่งภายใน {thai_date(phase.deadline)})"
+    lines = [
+        title,
+        f"ส่งครบ {len(complete)} · กำลังส่ง {len(started)} · ยังไม่เริ่ม "
+        f"{len(ids) - len(complete) - len(started)} (จาก {len(ids)} หน่วยงาน)",
+        f"ข้อที่ตรวจผ่านแล้ว {100 * approved / (total * len(ids)):.1f}% ของทั้งหมด",
+    ]
+    tools = _tool_scores(session, agencies, framework.id)
+    passing, known = progress.projected_to_pass(framework, counts, tools)
+    target = json.loads(framework.document)["national_target"]["share_of_agencies_percent"]
+    if known:
+        lines.append(
+            f"คาดว่าได้ 85 ขึ้นไป {passing} จาก {known} หน่วยงานที่มีคะแนน IIT/EIT "
+            f"({100 * passing / known:.0f}% เทียบเป้าหมาย {target}%) — เป็นการประมาณการ"
+        )
+    else:
+        lines.append("ยังไม่มีคะแนน IIT/EIT จึงยังประมาณการผลรวมไม่ได้ (คะแนน <หน่วยงาน> IIT .. EIT ..)")
+    honour = honour_list(session, province, ids, framework.id, total, today)
+    if honour is not None:
+        names = ", ".join(agencies[a].code for a in sorted(honour)[:30]) or "-"
+        lines.append(f"ส่งครบตรงเวลาทุกระยะที่ผ่านมา {len(honour)} หน่วยงาน: {names}")
+    behind = sorted((a for a in ids if counts[a][MISSING]), key=lambda a: -counts[a][MISSING])
+    if behind:
+        lines.append("ยังขาดมากที่สุด:")
+        lines += [
+            f"• {agencies[a].code} {agencies[a].name}: ยังไม่ส่ง {counts[a][MISSING]} ข้อ"
+            for a in behind[:5]
+        ]
+    return "\n".join(lines)
+
+
+def honour_list(
+    session: Session, province: Province, ids: list[int], framework_id: int, total: int, today
+) -> set[int] | None:
+    """Agencies complete at every passed phase deadline; None before the first deadline."""
+    passed = [p for p in phases(session, province.id, fiscal_year_of(today)) if p.deadline < today]
+    if not passed:
+        return None
+    honour = set(ids)
+    for phase in passed:
+        honour &= progress.complete_by(session, ids, framework_id, total, phase.deadline)
+    return honour
+
+
+def _tool_scores(session: Session, agencies: dict, framework_id: int) -> dict:
+    scores: dict[int, dict[str, float]] = {}
+    for agency_id, agency in agencies.items():
+        extra = json.loads(agency.extra or "{}")
+        for tool in progress.TOOLS:
+            value = extra.get(f"{tool.lower()}_score")
+            try:
+                scores.setdefault(agency_id, {})[tool] = float(value)
+            except (TypeError, ValueError):
+                pass
+    for row in session.scalars(
+        select(ToolScore).where(
+            ToolScore.framework_id == framework_id, ToolScore.agency_id.in_(list(agencies))
+        )
+    ):
+        scores.setdefault(row.agency_id, {})[row.tool] = row.score
+    return scores

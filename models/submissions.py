@@ -1,0 +1,107 @@
+"""OIT links agencies submit, their automatic checks, coordinators' reviews, IIT/EIT figures."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, utcnow
+
+CURRENT, SUPERSEDED, WITHDRAWN = "current", "superseded", "withdrawn"
+PENDING, APPROVED, FIX = "pending", "approved", "fix"  # review outcomes of a current submission
+MISSING = "missing"  # an item with no current submission
+
+
+class Submission(Base):
+    """One agency's links for one item; a newer one supersedes it and both stay in history."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (
+        Index(
+            "ix_submissions_one_current",
+            "agency_id",
+            "framework_id",
+            "item_code",
+            unique=True,
+            sqlite_where=text("state = 'current'"),
+            postgresql_where=text("state = 'current'"),
+        ),
+        Index("ix_submissions_message", "message_id"),
+        Index("ix_submissions_agency_state", "agency_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    framework_id: Mapped[int] = mapped_column(ForeignKey("frameworks.id"))
+    item_code: Mapped[str] = mapped_column(String(8))
+    urls: Mapped[str] = mapped_column(Text)  # JSON list, in the order given
+    state: Mapped[str] = mapped_column(String(12), default=CURRENT)
+    review: Mapped[str] = mapped_column(String(10), default=PENDING)
+    review_note: Mapped[str | None] = mapped_column(String(500))
+    reviewed_by: Mapped[str | None] = mapped_column(String(64))
+    reviewed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    review_told_at: Mapped[datetime | None] = mapped_column(DateTime)
+    submitted_by: Mapped[str] = mapped_column(String(64))  # LINE user id, or "cli"
+    on_behalf: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(String(10), default="chat")  # chat | edit | import
+    message_id: Mapped[str | None] = mapped_column(String(64))
+    event_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    ended_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class LinkCheck(Base):
+    """A background fetch of one submitted link (a queue row, then its outcome)."""
+
+    __tablename__ = "link_checks"
+    __table_args__ = (
+        Index("ix_link_checks_claim", "status", "next_attempt_at"),
+        Index("ix_link_checks_submission", "submission_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"))
+    url: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending | done
+    verdict: Mapped[str | None] = mapped_column(String(16))  # see models.link_verdict
+    note: Mapped[str | None] = mapped_column(String(300))
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    final_url: Mapped[str | None] = mapped_column(Text)
+    content_type: Mapped[str | None] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(300))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    checked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    told_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class ToolScore(Base):
+    """An agency's IIT or EIT score for a fiscal year, as reported by chat or import."""
+
+    __tablename__ = "tool_scores"
+    __table_args__ = (UniqueConstraint("agency_id", "framework_id", "tool"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    framework_id: Mapped[int] = mapped_column(ForeignKey("frameworks.id"))
+    tool: Mapped[str] = mapped_column(String(8))  # IIT | EIT
+    score: Mapped[float] = mapped_column(Float)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
