@@ -31,6 +31,7 @@ lint: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/webhook_throughput.py
 	$(BIN)/python bench/worker_drain.py
+	$(BIN)/python bench/summary_250.py
 
 clean:
 	rm -rf $(VENV) instance

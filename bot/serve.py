@@ -50,6 +50,7 @@ def run_all(config, port: int) -> int:
     )
     processes["worker"] = subprocess.Popen(FLASK + ["worker"], env=env)
     processes["clock"] = subprocess.Popen(FLASK + ["clock"], env=env)
+    processes["links"] = subprocess.Popen(FLASK + ["links", "work"], env=env)
     healthy = _wait_healthy(f"http://127.0.0.1:{port}/healthz")
     if not healthy:
         print("บอทยังไม่ตอบ /healthz ภายใน 60 วินาที ดูข้อความผิดพลาดด้านบน", file=sys.stderr)

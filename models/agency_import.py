@@ -26,7 +26,7 @@ class ImportReport:
     errors: list[str] = field(default_factory=list)
 
 
-def read_rows(path: str | Path) -> list[dict[str, str]]:
+def read_rows(path: str | Path, required: tuple[str, ...] = REQUIRED) -> list[dict[str, str]]:
     """Rows as dicts of stripped strings, from .csv (UTF-8, with or without BOM) or .xlsx."""
     path = Path(path)
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
@@ -43,9 +43,9 @@ def read_rows(path: str | Path) -> list[dict[str, str]]:
     if not rows:
         return []
     header = [h.strip().casefold() for h in rows[0]]
-    missing = [column for column in REQUIRED if column not in header]
+    missing = [column for column in required if column not in header]
     if missing:
-        raise ValueError(f"ไฟล์ขาดคอลัมน์: {', '.join(missing)} (ต้องมี {','.join(REQUIRED)})")
+        raise ValueError(f"ไฟล์ขาดคอลัมน์: {', '.join(missing)} (ต้องมี {','.join(required)})")
     return [
         dict(zip(header, row + [""] * (len(header) - len(row)), strict=False)) for row in rows[1:]
     ]

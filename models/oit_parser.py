@@ -9,7 +9,7 @@ THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 # "O1", "o 1", "O.1", "O-1", "O๑", "ข้อ 1", "ข้อที่ 1"; not the O of "OIT" or of a word.
 ITEM = re.compile(r"(?<![A-Za-z0-9])(?:[Oo]\s*[.\-:]?\s*|ข้อ(?:ที่)?\s*)([0-9๐-๙]{1,2})(?![0-9๐-๙])")
 RANGE = re.compile(r"^\s*[-–~]\s*(?:[Oo]\s*[.\-]?\s*)?([0-9๐-๙]{1,2})(?![0-9๐-๙])")
-LINK = re.compile(r"(?i)(?:\b[a-z][a-z0-9+.\-]*://|\bwww\.)\S+")
+LINK = re.compile(r"(?i)(?:\b[a-z][a-z+.\-]{1,15}://|\bwww\.)\S+")
 TRAILING = re.compile(r"[.,;:!?)\]}>\"'”’]+$|(?:นะ)?(?:คะ|ค่ะ|ครับ|จ้า|จ้ะ)+$")
 NOISE = {
     "ส่ง",
@@ -119,5 +119,5 @@ def _close(parsed: ParsedLinks, item: ItemLine | None, text: str) -> None:
 
 
 def has_item_link(text: str) -> bool:
-    """True when at least one line pairs an item code with a link: a submission, even uncalled."""
-    return any(ITEM.search(LINK.sub(" ", line)) and LINK.search(line) for line in text.splitlines())
+    """True when an item code is paired with a link: a submission, even without a command word."""
+    return bool(LINK.search(text)) and bool(parse_links(text).items)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -14,6 +15,16 @@ from models.safe_expression import evaluate
 from models.submissions import APPROVED, CURRENT, FIX, MISSING, PENDING, Submission, ToolScore
 
 TOOLS = ("IIT", "EIT")
+
+
+@lru_cache(maxsize=16)
+def _parsed(checksum: str, text: str) -> dict:
+    return json.loads(text)
+
+
+def document_of(framework: Framework) -> dict:
+    """The framework file's content, parsed once per version."""
+    return _parsed(framework.checksum or "", framework.document)
 
 
 def item_codes(session: Session, framework_id: int) -> list[str]:
@@ -71,7 +82,7 @@ def complete_by(
 
 def oit_score(framework: Framework, counts: dict[str, int]) -> float:
     """The file's formula over item results: approved counts, pending does not."""
-    document = json.loads(framework.document)
+    document = document_of(framework)
     total = sum(counts.values())
     values = {"passed": counts.get(APPROVED, 0), "total": total}
     return round(evaluate(document["oit_score"]["expression"], values), 2)
@@ -104,7 +115,7 @@ class Simulated:
 
 def simulate(framework: Framework, counts: dict[str, int], tools: dict[str, float]) -> Simulated:
     """OIT from items; the total and its result label only when IIT and EIT are both known."""
-    document = json.loads(framework.document)
+    document = document_of(framework)
     oit = oit_score(framework, counts)
     if not all(t in tools for t in TOOLS):
         return Simulated(oit, None, None)
@@ -121,7 +132,7 @@ def projected_to_pass(
     framework: Framework, counts: dict[int, dict[str, int]], tools: dict[int, dict[str, float]]
 ) -> tuple[int, int]:
     """(agencies projected at or above the pass mark, agencies with a simulated total)."""
-    document = json.loads(framework.document)
+    document = document_of(framework)
     mark = document["pass_mark"]["value"]
     totals = [simulate(framework, counts[a], tools.get(a, {})).total for a in counts]
     known = [t for t in totals if t is not None]

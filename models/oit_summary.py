@@ -48,7 +48,7 @@ def summary_text(
     ]
     tools = _tool_scores(session, agencies, framework.id)
     passing, known = progress.projected_to_pass(framework, counts, tools)
-    target = json.loads(framework.document)["national_target"]["share_of_agencies_percent"]
+    target = progress.document_of(framework)["national_target"]["share_of_agencies_percent"]
     if known:
         lines.append(
             f"คาดว่าได้ 85 ขึ้นไป {passing} จาก {known} หน่วยงานที่มีคะแนน IIT/EIT "
