@@ -12,9 +12,10 @@ from handlers.cards import flex, review_carousel
 from handlers.permissions import COORDINATOR_ONLY
 from models import oit_records, roles
 from models.domain import Agency
+from models.link_verdict import PROBLEMS, UNCHECKED, VERDICT_TEXT
 from models.oit_context import framework_for, resolve_agency
 from models.oit_parser import ITEM, find_items
-from models.submissions import APPROVED, CURRENT, FIX, PENDING, Submission
+from models.submissions import APPROVED, CURRENT, FIX, PENDING, LinkCheck, Submission
 
 VERDICT = re.compile(r"(ผ่าน|แก้ไข|แก้)")
 BY_ID = re.compile(r"^#(\d+)")
@@ -132,7 +133,38 @@ def waiting(ctx: Context, args: str) -> Reply:
     return Reply.text("\n".join(lines)[:4900])
 
 
+def link_problems(ctx: Context, args: str) -> Reply:
+    """ลิงก์ที่ตรวจอัตโนมัติแล้วพบปัญหา (ผู้ประสานงาน)"""
+    province_ids = [p.id for p in ctx.state["provinces"]]
+    rows = ctx.session.execute(
+        select(Agency.code, Submission.item_code, LinkCheck.verdict, LinkCheck.note)
+        .join(Submission, Submission.id == LinkCheck.submission_id)
+        .join(Agency, Agency.id == Submission.agency_id)
+        .where(
+            Agency.province_id.in_(province_ids),
+            Submission.state == CURRENT,
+            LinkCheck.status == "done",
+            LinkCheck.verdict.in_(PROBLEMS | {UNCHECKED}),
+        )
+        .order_by(Agency.code, Submission.item_code, LinkCheck.id.desc())
+    ).all()
+    latest = {}
+    for code, item, verdict, note in rows:
+        latest.setdefault((code, item), (verdict, note))
+    if not latest:
+        return Reply.text("ยังไม่พบลิงก์ที่มีปัญหาจากการตรวจอัตโนมัติ")
+    problems = [(k, v) for k, v in latest.items() if v[0] in PROBLEMS]
+    unchecked = [k for k, v in latest.items() if v[0] == UNCHECKED]
+    lines = [f"ลิงก์มีปัญหา {len(problems)} รายการ · ตรวจอัตโนมัติไม่ได้ {len(unchecked)} รายการ"]
+    lines += [f"• {c} {i} {VERDICT_TEXT[v]}: {n}" for (c, i), (v, n) in problems[:25]]
+    if unchecked:
+        shown = ", ".join(f"{c} {i}" for c, i in unchecked[:25])
+        lines.append(f"ต้องเปิดดูเอง (เว็บไซต์ไม่ให้ตรวจอัตโนมัติ): {shown}")
+    return Reply.text("\n".join(lines)[:4900])
+
+
 def register(router: Router) -> None:
+    router.command("ลิงก์มีปัญหา", "ลิงค์มีปัญหา", middleware=COORDINATOR_ONLY)(link_problems)
     router.command("ตรวจ", middleware=COORDINATOR_ONLY)(review)
     router.command("รอตรวจ", middleware=COORDINATOR_ONLY)(waiting)
     router.postback("review", middleware=COORDINATOR_ONLY)(review_button)

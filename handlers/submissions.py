@@ -16,6 +16,7 @@ from models.oit_parser import ITEM, find_items, has_item_link, parse_links
 from models.url_rules import url_problem, url_warnings
 
 NOT_ADMIN = "คุณยังไม่ได้เป็นแอดมินของหน่วยงานใด พิมพ์ ลงทะเบียน <ชื่อหน่วยงาน> ก่อนส่งลิงก์"
+WAITING = "คำขอเป็นแอดมินของคุณยังรอผู้ประสานงานจังหวัดยืนยัน จึงยังไม่ได้บันทึกลิงก์ ส่งใหม่ได้หลังได้รับการยืนยัน"
 USAGE = "วิธีส่ง: O1 https://… หนึ่งข้อต่อหนึ่งบรรทัด ส่งหลายบรรทัดในข้อความเดียวได้"
 
 
@@ -26,7 +27,9 @@ def _event_time(ctx: Context) -> dt.datetime:
     return dt.datetime.fromtimestamp(millis / 1000, dt.UTC).replace(tzinfo=None)
 
 
-def _choose(ctx: Context, hint: str, agencies: list[Agency], command: str) -> Agency | Reply:
+def _choose(
+    ctx: Context, hint: str, agencies: list[Agency], command: str, text: str = ""
+) -> Agency | Reply:
     """The agency a message is for, or a Thai reply saying why it cannot be decided."""
     chosen, other = resolve_agency(ctx.session, hint, agencies, [])
     if other is not None:
@@ -34,9 +37,11 @@ def _choose(ctx: Context, hint: str, agencies: list[Agency], command: str) -> Ag
     if chosen is not None or len(agencies) == 1:
         return chosen or agencies[0]
     lines = [f"• {a.name} (รหัส {a.code})" for a in agencies]
+    resend = [(short_name(a.name), f"{command} {a.code} {text.strip()}") for a in agencies]
     return Reply.text(
         f"คุณเป็นแอดมินหลายหน่วยงาน โปรดระบุรหัส เช่น {command} {agencies[0].code} O1 https://…\n"
         + "\n".join(lines),
+        quick_replies=resend if text and all(len(t) <= 300 for _, t in resend) else None,
         quote=True,
     )
 
@@ -96,10 +101,11 @@ def submit(ctx: Context, args: str) -> Reply:
     ส่ง <รหัสหน่วยงาน> O1 https://… เมื่อเป็นแอดมินหลายหน่วยงาน"""
     agencies = roles.admin_agencies(ctx.session, ctx.state["person"])
     if not agencies:
-        return Reply.text(NOT_ADMIN, quote=True)
+        waiting = roles.grants(ctx.session, ctx.state["person"], roles.AGENCY_ADMIN, "pending")
+        return Reply.text(WAITING if waiting else NOT_ADMIN, quote=True)
     if not has_item_link(args):
         return Reply.text(USAGE, quote=True)
-    chosen = _choose(ctx, parse_links(args).agency_hint, agencies, "ส่ง")
+    chosen = _choose(ctx, parse_links(args).agency_hint, agencies, "ส่ง", args)
     return chosen if isinstance(chosen, Reply) else record_lines(ctx, chosen, args)
 
 
@@ -153,7 +159,9 @@ def admin_with_links(ctx: Context, text: str) -> str | None:
     if not ctx.event.user_id or not has_item_link(text):
         return None
     person = roles.person(ctx.session, ctx.event.user_id)
-    if not roles.admin_agencies(ctx.session, person):
+    if not roles.grants(ctx.session, person, roles.AGENCY_ADMIN, "active") and not roles.grants(
+        ctx.session, person, roles.AGENCY_ADMIN, "pending"
+    ):
         return None
     ctx.state["person"] = person
     return text

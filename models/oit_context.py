@@ -47,6 +47,11 @@ def resolve_agency(
     """(one of `among` that `hint` names, else an agency outside `among` it clearly names)."""
     if not hint:
         return None, None
+    first_word = hint.split()[0]
+    if first_word != hint:  # "L004 เรียนจังหวัด": the agency usually comes first
+        found = resolve_agency(session, first_word, among, province_ids)
+        if any(found):
+            return found
     ids = {a.id for a in among}
     for province_id in province_ids or [None]:
         matches = find_agencies(session, hint, province_id)

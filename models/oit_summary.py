@@ -56,8 +56,11 @@ def summary_text(
         )
     else:
         lines.append("ยังไม่มีคะแนน IIT/EIT จึงยังประมาณการผลรวมไม่ได้ (คะแนน <หน่วยงาน> IIT .. EIT ..)")
-    honour = honour_list(session, province, ids, framework.id, total, today)
-    if honour is not None:
+    per_phase = on_time_by_phase(session, province, ids, framework.id, total, today)
+    for phase, on_time in per_phase:
+        lines.append(f"ระยะที่ {phase.number}: ส่งครบภายในกำหนด {len(on_time)} จาก {len(ids)} หน่วยงาน")
+    if per_phase:
+        honour = set(ids).intersection(*(on_time for _, on_time in per_phase))
         names = ", ".join(agencies[a].code for a in sorted(honour)[:30]) or "-"
         lines.append(f"ส่งครบตรงเวลาทุกระยะที่ผ่านมา {len(honour)} หน่วยงาน: {names}")
     behind = sorted((a for a in ids if counts[a][MISSING]), key=lambda a: -counts[a][MISSING])
@@ -70,17 +73,24 @@ def summary_text(
     return "\n".join(lines)
 
 
+def on_time_by_phase(
+    session: Session, province: Province, ids: list[int], framework_id: int, total: int, today
+) -> list[tuple]:
+    """(phase, agencies complete at its deadline) for every phase whose deadline has passed."""
+    passed = [p for p in phases(session, province.id, fiscal_year_of(today)) if p.deadline < today]
+    return [
+        (p, progress.complete_by(session, ids, framework_id, total, p.deadline)) for p in passed
+    ]
+
+
 def honour_list(
     session: Session, province: Province, ids: list[int], framework_id: int, total: int, today
 ) -> set[int] | None:
     """Agencies complete at every passed phase deadline; None before the first deadline."""
-    passed = [p for p in phases(session, province.id, fiscal_year_of(today)) if p.deadline < today]
+    passed = on_time_by_phase(session, province, ids, framework_id, total, today)
     if not passed:
         return None
-    honour = set(ids)
-    for phase in passed:
-        honour &= progress.complete_by(session, ids, framework_id, total, phase.deadline)
-    return honour
+    return set(ids).intersection(*(on_time for _, on_time in passed))
 
 
 def _tool_scores(session: Session, agencies: dict, framework_id: int) -> dict:

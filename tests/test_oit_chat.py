@@ -126,4 +126,24 @@ def test_register_submit_review_status(say, db, fake_line):
     assert "ต้องแก้ไข" not in text_of(say("สถานะ", user_id="Uadmin09")[1:]), "told once"
     resent = text_of(say("O2 https://www.singburi-pao.go.th/b2", user_id="Uadmin09"))
     assert "บันทึก O2" in resent
+    assert current(db, "L001")["O2"][1] == "pending", "a fixed item goes back to the review queue"
     assert "L001" in text_of(say("รอตรวจ", COORDS, COORDINATOR))
+
+
+def test_admin_of_several_agencies_is_asked_with_quick_replies(say, runner, db):
+    assert runner.invoke(args=["agencies", "bind-user", "Uadmin01", "L005"]).exit_code == 0
+    [message] = say(f"เรียนจังหวัด O1 {SITE}/a")
+    assert "หลายหน่วยงาน" in message["text"]
+    choices = {i["action"]["label"]: i["action"]["text"] for i in message["quickReply"]["items"]}
+    assert all(len(label) <= 20 for label in choices)
+    [resend] = [t for t in choices.values() if t.startswith("ส่ง L004 ")]
+    assert "บันทึก O1" in text_of(say(resend))
+    assert set(current(db)) == {"O1"} and current(db, "L005") == {}
+    refused = text_of(say(f"ส่ง L001 O2 {SITE}/b"))
+    assert "ไม่ได้เป็นแอดมินขององค์การบริหารส่วนจังหวัดสิงห์บุรี" in refused
+
+
+def test_a_pending_admin_is_told_the_links_wait_for_confirmation(say, db):
+    say("ลงทะเบียน L006", user_id="Unew")
+    assert "ยังรอผู้ประสานงานจังหวัดยืนยัน" in text_of(say(f"O1 {SITE}/a", user_id="Unew"))
+    assert current(db, "L006") == {}

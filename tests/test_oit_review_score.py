@@ -121,3 +121,56 @@ def test_import_a_precheck_sheet_and_stats(say, runner, db, tmp_path):
         "total": 3,
         "by_status": {"approved": 1, "fix": 1, "pending": 1},
     }
+
+
+def test_phase_punctuality_and_honour_list_come_from_history(runner, db):
+    import datetime as dt
+
+    from models import Agency, Province
+    from models.frameworks import active_framework
+    from models.oit_records import items_of, record, withdraw
+    from models.oit_summary import summary_text
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    today = dt.date(2027, 5, 1)  # after the demo's three phase deadlines (31 Jan, 31 Mar, 25 Apr)
+    with db.session() as session:
+        province = session.scalar(select(Province))
+        framework = active_framework(session, province, today)
+        codes = [item.code for item in items_of(session, framework.id)]
+        agency = {a.code: a for a in session.scalars(select(Agency))}
+
+        def submit_all(code, day):
+            for item in codes:
+                record(session, agency[code], framework, item, [f"{SITE}/{item}"], by="U", now=day)
+
+        submit_all("L004", dt.datetime(2027, 1, 10, 3))  # on time in every phase
+        submit_all("L005", dt.datetime(2027, 2, 15, 3))  # late for phase 1 only
+        submit_all("L007", dt.datetime(2027, 1, 10, 3))
+        withdraw(session, agency["L007"], framework, "O3", "U", dt.datetime(2027, 3, 1, 3))
+        record(
+            session, agency["L007"], framework, "O3", [SITE], by="U", now=dt.datetime(2027, 4, 1)
+        )
+        text = summary_text(session, province, "local", today)
+    assert "ระยะที่ 1: ส่งครบภายในกำหนด 2 จาก 22 หน่วยงาน" in text
+    assert "ระยะที่ 2: ส่งครบภายในกำหนด 2 จาก 22 หน่วยงาน" in text  # L007 had withdrawn O3
+    assert "ระยะที่ 3: ส่งครบภายในกำหนด 3 จาก 22 หน่วยงาน" in text
+    assert "ส่งครบตรงเวลาทุกระยะที่ผ่านมา 1 หน่วยงาน: L004" in text
+    assert "ส่งครบ 3 · กำลังส่ง 0 · ยังไม่เริ่ม 19 (จาก 22 หน่วยงาน)" in text
+
+
+def test_coordinators_see_link_problems(say, db):
+    from models import LinkCheck
+
+    _submit(say)
+    with db.session() as session:
+        checks = session.scalars(select(LinkCheck).order_by(LinkCheck.id)).all()
+        for check, (verdict, note) in zip(
+            checks,
+            [("dead", "ไม่พบหน้านี้ (404)"), ("unchecked", "403"), ("ok", "เปิดได้")],
+            strict=True,
+        ):
+            check.status, check.verdict, check.note = "done", verdict, note
+    reply = text_of(say("ลิงก์มีปัญหา", COORDS, COORDINATOR))
+    assert "ลิงก์มีปัญหา 1 รายการ · ตรวจอัตโนมัติไม่ได้ 1 รายการ" in reply
+    assert "L004 O1 ลิงก์เสีย: ไม่พบหน้านี้ (404)" in reply and "L004 O2" in reply
+    assert "ผู้ประสานงานจังหวัดเท่านั้น" in text_of(say("ลิงก์มีปัญหา"))
