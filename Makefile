@@ -32,6 +32,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/webhook_throughput.py
 	$(BIN)/python bench/worker_drain.py
 	$(BIN)/python bench/summary_250.py
+	$(BIN)/python bench/faq_eval.py --calibrate
 
 clean:
 	rm -rf $(VENV) instance

@@ -166,8 +166,16 @@ class Worker:
                 return done
             done += step
 
+    def warm_up(self) -> None:
+        """Build the FAQ index before the first question, outside any write transaction."""
+        from models.faq_service import warm_up
+
+        with self.db.session() as session:
+            warm_up(session)
+
     def run_forever(self, stop: threading.Event, idle_sleep: float = 0.2) -> None:
         log.info("worker %s started", self.owner)
+        self.warm_up()
         while not stop.is_set():
             try:
                 if not self.run_once():

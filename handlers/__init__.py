@@ -6,6 +6,8 @@ from bot.router import Router
 from handlers import (
     calendar,
     coordination,
+    faq,
+    faq_admin,
     group_setup,
     help,
     membership,
@@ -27,6 +29,8 @@ MODULES = (
     submission_changes,
     review,
     progress,
+    faq_admin,
+    faq,
 )
 
 

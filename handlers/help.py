@@ -21,11 +21,5 @@ def show_help(ctx: Context, args: str) -> Reply:
     return Reply.text(help_text(ctx.router))
 
 
-def not_understood(ctx: Context, text: str) -> Reply:
-    """Addressed text that no capability claimed: say so briefly, never guess."""
-    return Reply.text(f"ขออภัย บอทยังไม่เข้าใจข้อความนี้\n{HINT}", quote=True)
-
-
 def register(router: Router) -> None:
     router.command("ช่วยเหลือ", "help", "วิธีใช้")(show_help)
-    router.otherwise(not_understood)

@@ -13,6 +13,7 @@ from models.domain import (
     Province,
     RoleGrant,
 )
+from models.faq import FaqEntry, OpenQuestion
 from models.inbox import InboxEvent
 from models.outbox import OutboxMessage, SentMessage
 from models.runtime import Heartbeat, Lease
@@ -22,9 +23,11 @@ __all__ = [
     "Agency",
     "AuditEntry",
     "ChatSetup",
+    "FaqEntry",
     "Framework",
     "FrameworkItem",
     "Milestone",
+    "OpenQuestion",
     "Phase",
     "Province",
     "RoleGrant",

@@ -1,0 +1,60 @@
+"""FAQ commands: load the knowledge base, and ask it exactly as the bot would."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+
+from bot.db import get_db
+from bot.domain_cli import _province, today
+from models import utcnow
+from models.faq_file import FAQ_DIR, FaqError, read, read_dir
+from models.faq_service import decide, province_with_calendar, store
+
+faq_cli = click.Group("faq", help="คลังคำถามที่พบบ่อย")
+
+
+@faq_cli.command("load")
+@click.argument("path", required=False, type=click.Path(exists=True))
+def faq_load(path: str | None):
+    """Validate and load data/faq/ (or one file or folder); a bad entry changes nothing."""
+    target = Path(path) if path else FAQ_DIR
+    try:
+        entries = read_dir(target) if target.is_dir() else read(target)
+    except FaqError as error:
+        raise click.ClickException(str(error)) from None
+    with get_db().session() as session:
+        added, changed = store(session, entries, utcnow())
+    click.echo(f"คำถามที่พบบ่อย {len(entries)} รายการ: เพิ่ม {added} ปรับปรุง {changed}")
+
+
+@faq_cli.command("ask")
+@click.argument("questions", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per question.")
+@click.option("--province", help="ชื่อจังหวัด (วันที่ในคำตอบมาจากปฏิทินของจังหวัดนี้)")
+def faq_ask(questions: tuple[str, ...], as_json: bool, province: str | None):
+    """Ask as an addressed officer would; `-` reads one question per line from stdin."""
+    if questions == ("-",):
+        questions = tuple(line.strip() for line in sys.stdin if line.strip())
+    with get_db().session() as session:
+        chosen = _province(session, province) if province else province_with_calendar(session)
+        for question in questions:
+            decision = decide(session, question, chosen, today())
+            if as_json:
+                click.echo(json.dumps(decision.__dict__, ensure_ascii=False))
+            else:
+                click.echo(decision.answer if decision.answered else "(ไม่ตอบ: ไม่มั่นใจ)")
+
+
+def load_faq() -> None:
+    with get_db().session() as session:
+        store(session, read_dir(), utcnow())
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(faq_cli)
+    app.extensions.setdefault("data_loaders", []).append(load_faq)

@@ -1,0 +1,84 @@
+"""Officers ask; the bot answers from the FAQ when confident, else forwards to coordinators."""
+
+from __future__ import annotations
+
+from bot.replies import Outgoing, Reply, text_message
+from bot.router import Context, Router
+from handlers.help import HINT
+from handlers.registration import _name, coordinator_groups
+from models import roles
+from models.domain import Province
+from models.faq import OpenQuestion
+from models.faq_index import is_chatter
+from models.faq_service import decide
+from models.oit_context import local_today
+
+GREETING = "สวัสดี บอทผู้ช่วย ITA พร้อมตอบคำถามเรื่อง ITA/IIT/EIT/OIT พิมพ์คำถามได้เลย หรือพิมพ์ ช่วยเหลือ"
+DONT_KNOW = "ขออภัย บอทยังไม่เข้าใจหรือยังไม่มีคำตอบที่แน่ใจสำหรับคำถามนี้"
+
+
+def province_of(ctx: Context) -> Province | None:
+    """The group's province; one-to-one, the province of the asker's agency or coordination."""
+    setup = roles.setup_of(ctx.session, ctx.event.group_id)
+    if setup is not None:
+        return ctx.session.get(Province, setup.province_id)
+    if not ctx.event.user_id or ctx.event.is_group:
+        return None
+    person = roles.person(ctx.session, ctx.event.user_id)
+    agencies = roles.admin_agencies(ctx.session, person)
+    if agencies:
+        return ctx.session.get(Province, agencies[0].province_id)
+    provinces = roles.coordinator_provinces(ctx.session, person)
+    return provinces[0] if provinces else None
+
+
+def answer_question(ctx: Context, question: str) -> Reply | None:
+    """Answer when confident; otherwise say so, keep the question and forward it."""
+    question = question.strip()
+    if is_chatter(question):  # never an FAQ answer; one-to-one, a friendly pointer instead
+        return None if ctx.event.is_group else Reply.text(GREETING)
+    province = province_of(ctx)
+    decision = decide(ctx.session, question, province, local_today(ctx.now))
+    if decision.answered:
+        return Reply.text(decision.answer, quote=True)
+    if province is None:
+        return Reply.text(f"{DONT_KNOW}\n{HINT}", quote=True)
+    row = OpenQuestion(
+        province_id=province.id,
+        chat_id=ctx.event.chat_id,
+        user_id=ctx.event.user_id,
+        message_id=ctx.event.message_id,
+        quote_token=ctx.event.quote_token,
+        text=question[:1000],
+        best_key=decision.entry_id,
+        best_score=decision.score,
+        asked_at=ctx.now,
+    )
+    ctx.session.add(row)
+    ctx.session.flush()
+    asker = _name(roles.person(ctx.session, ctx.event.user_id)) if ctx.event.user_id else "-"
+    notice = text_message(
+        f"คำถามที่บอทตอบไม่ได้ #{row.id} จาก {asker}:\n“{question[:500]}”\n"
+        f"ตอบกลับพิมพ์ ตอบ #{row.id} <คำตอบ>"
+    )
+    reply = Reply.text(f"{DONT_KNOW} ส่งต่อให้ผู้ประสานงานจังหวัดแล้ว", quote=True)
+    reply.elsewhere = [Outgoing(g, [notice]) for g in coordinator_groups(ctx, province.id)]
+    return reply
+
+
+def ask(ctx: Context, args: str) -> Reply:
+    """ถามคำถามเรื่อง ITA/IIT/EIT/OIT ให้บอทตอบ
+    ถาม <คำถาม> เช่น ถาม ส่ง OIT รอบแรกถึงวันไหน"""
+    if not args.strip():
+        return Reply.text("วิธีใช้: ถาม <คำถาม> เช่น ถาม OIT ต้องเผยแพร่กี่ข้อ", quote=True)
+    return answer_question(ctx, args) or Reply.text("ยินดีค่ะ/ครับ มีคำถามพิมพ์ ถาม <คำถาม> ได้เลย")
+
+
+def addressed_text(ctx: Context, text: str) -> Reply | None:
+    """A message to the bot (mention, one-to-one, reply to the bot) that is not a command."""
+    return answer_question(ctx, text)
+
+
+def register(router: Router) -> None:
+    router.command("ถาม", "สอบถาม")(ask)
+    router.otherwise(addressed_text)

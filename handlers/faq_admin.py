@@ -1,0 +1,96 @@
+"""Coordinators see open questions, answer them, and turn good answers into FAQ entries."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from sqlalchemy import select
+
+from bot.replies import Outgoing, Reply, text_message
+from bot.router import Context, Router
+from handlers.permissions import COORDINATOR_ONLY
+from models import roles
+from models.calendar import thai_date
+from models.faq import FaqEntry, OpenQuestion
+from models.oit_context import local_today
+
+BY_ID = re.compile(r"^#?(\d+)\s*(.*)$", re.S)
+
+
+def _question(ctx: Context, args: str) -> tuple[OpenQuestion | None, str]:
+    match = BY_ID.match(args.strip())
+    if not match:
+        return None, ""
+    row = ctx.session.get(OpenQuestion, int(match.group(1)))
+    if row is None or row.province_id not in {p.id for p in ctx.state["provinces"]}:
+        return None, ""
+    return row, match.group(2).strip()
+
+
+def open_questions(ctx: Context, args: str) -> Reply:
+    """คำถามที่บอทตอบไม่ได้ รอผู้ประสานงานตอบ (ผู้ประสานงาน)"""
+    rows = ctx.session.scalars(
+        select(OpenQuestion)
+        .where(
+            OpenQuestion.province_id.in_([p.id for p in ctx.state["provinces"]]),
+            OpenQuestion.status == "open",
+        )
+        .order_by(OpenQuestion.asked_at)
+        .limit(20)
+    ).all()
+    if not rows:
+        return Reply.text("ไม่มีคำถามค้าง")
+    lines = [f"คำถามค้าง {len(rows)} ข้อ (เก่าสุดก่อน) ตอบด้วย ตอบ #<เลข> <คำตอบ>"]
+    lines += [f"#{r.id} ({thai_date(r.asked_at.date())}) {r.text[:200]}" for r in rows]
+    return Reply.text("\n".join(lines)[:4900])
+
+
+def answer(ctx: Context, args: str) -> Reply:
+    """ตอบคำถามที่บอทตอบไม่ได้ ส่งคำตอบไปยังผู้ถาม (ผู้ประสานงาน)
+    ตอบ #<เลขคำถาม> <คำตอบ>"""
+    row, text = _question(ctx, args)
+    if row is None or not text:
+        return Reply.text("วิธีใช้: ตอบ #<เลขคำถาม> <คำตอบ> (ดูเลขได้จาก คำถามค้าง)")
+    row.status, row.answer = "answered", text[:4000]
+    row.answered_by, row.answered_at = ctx.event.user_id, ctx.now
+    roles.audit(ctx.session, ctx.event.user_id or "", "faq.answer", question=row.id)
+    reply = Reply.text(f"ส่งคำตอบ #{row.id} แล้ว ถ้าควรเป็นคำตอบมาตรฐาน พิมพ์ เพิ่มคำถาม #{row.id}")
+    if row.chat_id:
+        message = text_message(f"คำตอบจากผู้ประสานงานจังหวัด:\n“{row.text[:200]}”\n{text}"[:4900])
+        if row.quote_token:
+            message["quoteToken"] = row.quote_token
+        reply.elsewhere = [Outgoing(row.chat_id, [message])]
+    return reply
+
+
+def add_entry(ctx: Context, args: str) -> Reply:
+    """เพิ่มคำถามที่ตอบแล้วเข้าคลังคำถามที่พบบ่อยของบอท (ผู้ประสานงาน)
+    เพิ่มคำถาม #<เลขคำถาม>"""
+    row, _ = _question(ctx, args)
+    if row is None or row.status != "answered" or not row.answer:
+        return Reply.text("วิธีใช้: เพิ่มคำถาม #<เลขคำถาม> (เฉพาะคำถามที่ตอบแล้ว)")
+    key = f"added-{row.id}"
+    if ctx.session.scalar(select(FaqEntry).where(FaqEntry.key == key)) is None:
+        province = next(p for p in ctx.state["provinces"] if p.id == row.province_id)
+        ctx.session.add(
+            FaqEntry(
+                key=key,
+                category="added",
+                questions=json.dumps([row.text], ensure_ascii=False),
+                answer=row.answer[:999],
+                source=f"ผู้ประสานงานจังหวัด{province.name} {thai_date(local_today(ctx.now))}",
+                confirmed=True,
+                origin="chat",
+                updated_at=ctx.now,
+            )
+        )
+    row.faq_key = key
+    roles.audit(ctx.session, ctx.event.user_id or "", "faq.add", question=row.id, key=key)
+    return Reply.text(f"เพิ่มเข้าคลังคำถามแล้ว ({key}) บอทจะตอบคำถามแบบนี้เองครั้งต่อไป")
+
+
+def register(router: Router) -> None:
+    router.command("คำถามค้าง", middleware=COORDINATOR_ONLY)(open_questions)
+    router.command("ตอบ", middleware=COORDINATOR_ONLY)(answer)
+    router.command("เพิ่มคำถาม", middleware=COORDINATOR_ONLY)(add_entry)

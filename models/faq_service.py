@@ -1,0 +1,195 @@
+"""The FAQ as the bot uses it: stored and generated entries, dates from the calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models.calendar import fiscal_year_of, thai_date
+from models.domain import Framework, FrameworkItem, Milestone, Phase, Province
+from models.faq import FaqEntry
+from models.faq_file import PLACEHOLDER
+from models.faq_index import FaqIndex, Match, is_chatter
+from models.frameworks import active_framework
+
+CHECK_MANUAL = "โปรดตรวจสอบคู่มือของปีปัจจุบัน"
+DATA_YEAR = {"assessed": "ของปีงบประมาณที่ประเมิน ({year})", "previous": "ของปีงบประมาณก่อนหน้า ({year})"}
+_INDEXES: dict[tuple, FaqIndex] = {}
+
+
+def store(session: Session, entries: list[dict], now: dt.datetime) -> tuple[int, int]:
+    """Insert or update file entries by id (idempotent); returns (added, changed)."""
+    existing = {e.key: e for e in session.scalars(select(FaqEntry))}
+    added = changed = 0
+    for entry in entries:
+        values = {
+            "category": entry["category"],
+            "questions": json.dumps(entry["questions"], ensure_ascii=False),
+            "answer": entry["answer"],
+            "source": entry["source"],
+            "reference_ids": json.dumps(entry["reference_ids"]),
+            "confirmed": entry["confirmed"],
+            "dates": entry["dates"],
+        }
+        row = existing.get(entry["id"])
+        if row is None:
+            session.add(FaqEntry(key=entry["id"], origin="file", updated_at=now, **values))
+            added += 1
+        elif any(getattr(row, k) != v for k, v in values.items()):
+            for key, value in values.items():
+                setattr(row, key, value)
+            row.updated_at = now
+            changed += 1
+    return added, changed
+
+
+def item_entries(framework: Framework, items: list[FrameworkItem]) -> list[dict]:
+    """One generated entry per OIT item of a framework: what to publish, from which year."""
+    entries = []
+    for item in items:
+        number = item.code[1:]
+        year = framework.fiscal_year - (1 if item.data_year == "previous" else 0)
+        answer = (
+            f"{item.code} {item.title} (ตัวชี้วัดที่ {item.indicator}): {item.description} "
+            f"ข้อมูลต้องเป็น{DATA_YEAR[item.data_year].format(year=year)} "
+            f"เผยแพร่บนเว็บไซต์หลักของหน่วยงาน แล้วส่งลิงก์ของหน้านั้น"
+        )
+        entries.append(
+            {
+                "id": f"item-{item.code.lower()}",
+                "category": "oit-item",
+                "questions": [
+                    f"{item.code} คืออะไร",
+                    f"ข้อ {number} ต้องเผยแพร่อะไร",
+                    f"{item.title}",
+                    f"{item.code} {item.title} ต้องใช้ข้อมูลปีไหน",
+                ],
+                "answer": answer,
+                "source": f"กรอบการประเมินปี {framework.fiscal_year} ({framework.status})",
+                "reference_ids": [],
+                "confirmed": item.confirmed,
+                "dates": False,
+            }
+        )
+    return entries
+
+
+def stored_entries(session: Session) -> list[dict]:
+    return [
+        {
+            "id": row.key,
+            "category": row.category,
+            "questions": json.loads(row.questions),
+            "answer": row.answer,
+            "source": row.source,
+            "reference_ids": json.loads(row.reference_ids),
+            "confirmed": row.confirmed,
+            "dates": row.dates,
+        }
+        for row in session.scalars(select(FaqEntry).where(FaqEntry.active.is_(True)))
+    ]
+
+
+def index_for(session: Session, framework: Framework | None) -> FaqIndex:
+    """The index over stored and generated entries, rebuilt only when either changes."""
+    count, newest = session.execute(select(func.count(), func.max(FaqEntry.updated_at))).one()
+    key = (
+        count,
+        newest,
+        framework.id if framework else None,
+        framework.checksum if framework else None,
+    )
+    if key not in _INDEXES:
+        entries = stored_entries(session)
+        if framework is not None:
+            items = session.scalars(
+                select(FrameworkItem)
+                .where(FrameworkItem.framework_id == framework.id)
+                .order_by(FrameworkItem.position)
+            ).all()
+            entries += item_entries(framework, items)
+        if len(_INDEXES) >= 4:  # a few frameworks at once (provinces may differ); drop the oldest
+            _INDEXES.pop(next(iter(_INDEXES)))
+        _INDEXES[key] = FaqIndex(entries)
+    return _INDEXES[key]
+
+
+def warm_up(session: Session) -> None:
+    """Build (and cache) the index for every province's active framework."""
+    today = dt.date.today()
+    for province in session.scalars(select(Province)).all() or [None]:
+        index_for(session, active_framework(session, province, today))
+
+
+def calendar_values(session: Session, province: Province | None, today: dt.date) -> dict[str, str]:
+    """Placeholder values ({phase1_deadline}, {oit_entry_end}, …) in Buddhist-Era Thai dates."""
+    if province is None:
+        return {}
+    year = province.fiscal_year or fiscal_year_of(today)
+    values = {}
+    for m in session.scalars(
+        select(Milestone).where(Milestone.province_id == province.id, Milestone.fiscal_year == year)
+    ):
+        for edge in ("start", "end"):
+            if getattr(m, edge):
+                values[f"{m.key}_{edge}"] = thai_date(getattr(m, edge))
+    phases = session.scalars(
+        select(Phase)
+        .where(Phase.province_id == province.id, Phase.fiscal_year == year)
+        .order_by(Phase.number)
+    ).all()
+    for p in phases:
+        values[f"phase{p.number}_deadline"] = thai_date(p.deadline)
+    upcoming = [p for p in phases if p.deadline >= today] or phases[-1:]
+    if upcoming:
+        values["current_phase_deadline"] = (
+            f"{thai_date(upcoming[0].deadline)} (ระยะที่ {upcoming[0].number})"
+        )
+    return values
+
+
+def province_with_calendar(session: Session) -> Province | None:
+    return session.scalar(
+        select(Province)
+        .join(Phase, Phase.province_id == Province.id)
+        .order_by(Province.id)
+        .limit(1)
+    )
+
+
+@dataclass
+class Decision:
+    answered: bool
+    entry_id: str | None
+    score: float
+    answer: str | None
+
+
+def decide(session: Session, question: str, province: Province | None, today: dt.date) -> Decision:
+    """The same decision the bot makes when addressed: a confident answer, or none."""
+    if is_chatter(question):
+        return Decision(False, None, 0.0, None)
+    framework = active_framework(session, province, today)
+    match: Match | None = index_for(session, framework).best(question)
+    if match is None or not match.confident:
+        best = (match.entry["id"], round(match.score, 3)) if match else (None, 0.0)
+        return Decision(False, *best, None)
+    answer = render(session, match.entry, province, today)
+    return Decision(True, match.entry["id"], round(match.score, 3), answer)
+
+
+def render(session: Session, entry: dict, province: Province | None, today: dt.date) -> str:
+    """The answer text: dates filled from the province's calendar, uncertainty said plainly."""
+    answer = entry["answer"]
+    if entry.get("dates"):
+        values = calendar_values(session, province, today)
+        answer = PLACEHOLDER.sub(
+            lambda m: values.get(m.group(1), "(ยังไม่ได้กำหนดในปฏิทินจังหวัด)"), answer
+        )
+    if not entry.get("confirmed", True):
+        answer += f"\n({CHECK_MANUAL})"
+    return answer

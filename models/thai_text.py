@@ -1,0 +1,93 @@
+"""Thai text for retrieval: normalise how officers type, then segment with PyThaiNLP (newmm)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from pythainlp.corpus import thai_words
+from pythainlp.tokenize import word_tokenize
+from pythainlp.util import Trie
+
+from models.oit_parser import ITEM
+
+TERMS = Path(__file__).resolve().parent.parent / "data" / "faq" / "terms.txt"
+THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+# Spellings officers use for the same thing; applied to the whole text before segmenting.
+SPELLINGS = [
+    (r"ป\.?\s?ป\.?\s?ช\.?", "ปปช"),
+    (r"อ\.?\s?ป\.?\s?ท\.?", "อปท"),
+    (r"อ\.?\s?บ\.?\s?ต\.?", "อบต"),
+    (r"อ\.?\s?บ\.?\s?จ\.?", "อบจ"),
+    (r"สนง\.?", "สนง"),
+    (r"อิ[ต|ท]้?า|ไอทีเอ", " ita "),
+    (r"โอ\s?ไอ\s?ที", " oit "),
+    (r"ไอ\s?ไอ\s?ที", " iit "),
+    (r"อี\s?ไอ\s?ที", " eit "),
+    (r"ลิ้?งค์|ลิงก์|url|link", " ลิงก์ "),
+    (r"เว็?[บป]ไซ[ตด]์?|เว็?[บป]|website|web", " เว็บไซต์ "),
+    (r"ไอแทส|ไอ\s?ที\s?เอ\s?เอส", " itas "),
+    (r"qr\s?code|คิวอาร์", " คิวอาร์โค้ด "),
+    (r"ม\.ค\.", "มกราคม"), (r"ก\.พ\.", "กุมภาพันธ์"), (r"มี\.ค\.", "มีนาคม"), (r"เม\.ย\.", "เมษายน"),
+]  # fmt: skip
+PARTICLES = re.compile(r"(?:นะ)?(?:ครับ|คับ|ค่ะ|คะ|ค่า|จ้า|จ้ะ|จ๊ะ|ฮะ|ป่ะ|มั้ย)(?=[\s?!.,]|$)")
+NOISE = re.compile(r"[^\w\s\u0E00-\u0E7F]|_")
+SAME_WORD = {
+    "ไร": "อะไร", "อะไรบ้าง": "อะไร", "ไหร่": "เท่าไร", "เท่าไหร่": "เท่าไร", "เมื่อไหร่": "เมื่อไร",
+    "ยังไง": "อย่างไร", "ไง": "อย่างไร", "ยังงัย": "อย่างไร", "งัย": "อย่างไร", "กี่โมง": "เวลา",
+    "ปีงบ": "ปีงบประมาณ", "รอบแรก": "ระยะที่ 1", "รอบสอง": "ระยะที่ 2", "รอบสาม": "ระยะที่ 3",
+    "รอบที่": "ระยะที่", "รอบสุดท้าย": "ระยะที่ 3", "ลิงค์": "ลิงก์", "คะแนนจำลอง": "คะแนน",
+    "หน่วยงานท้องถิ่น": "อปท",
+}  # fmt: skip
+DROP = {
+    "",
+    " ",
+    "ๆ",
+    "นะ",
+    "หน่อย",
+    "ด้วย",
+    "ครับ",
+    "ค่ะ",
+    "คะ",
+    "จ้า",
+    "ที่",
+    "การ",
+    "ความ",
+    "และ",
+    "ของ",
+}
+
+
+@lru_cache(maxsize=1)
+def dictionary() -> Trie:
+    terms = [t.strip() for t in TERMS.read_text(encoding="utf-8").splitlines()]
+    return Trie(set(thai_words()) | {t for t in terms if t and not t.startswith("#")})
+
+
+def normalise(text: str) -> str:
+    """Lower case, Arabic digits, one spelling per term, item codes as o5, particles dropped."""
+    text = text.translate(THAI_DIGITS).lower()
+    text = ITEM.sub(lambda m: f" o{int(m.group(1))} ", text)
+    for pattern, replacement in SPELLINGS:
+        text = re.sub(pattern, replacement, text)
+    text = PARTICLES.sub(" ", text)
+    return " ".join(NOISE.sub(" ", text).split())
+
+
+def tokens(text: str) -> list[str]:
+    """Normalised words for BM25 (newmm with the ITA terms dictionary)."""
+    words = word_tokenize(normalise(text), custom_dict=dictionary(), engine="newmm")
+    kept = [
+        part
+        for w in words
+        if w.strip() not in DROP
+        for part in SAME_WORD.get(w.strip(), w.strip()).split()
+    ]
+    merged: list[str] = []
+    for word in kept:  # newmm splits the item code "o5" into "o" and "5"
+        if word.isdigit() and merged and merged[-1] == "o":
+            merged[-1] = "o" + word
+        else:
+            merged.append(word)
+    return merged
