@@ -22,8 +22,9 @@ from bot.claims import claim, hold
 from bot.events import Event
 from bot.line_client import LineClient
 from bot.outbox import Sender, enqueue_reply
+from bot.replies import text_message
 from bot.router import Context
-from models import Group, Heartbeat, InboxEvent, Person, SentMessage, utcnow
+from models import Group, Heartbeat, InboxEvent, Person, SentMessage, held, utcnow
 
 log = logging.getLogger(__name__)
 BATCH = 25
@@ -135,6 +136,10 @@ class Worker:
             is_bot_message=lambda message_id: session.get(SentMessage, message_id) is not None,
         )
         addressed, reply = self.router.dispatch(ctx)
+        if reply and reply.messages and event.is_group and len(reply.messages) < 5:
+            news = held.take(session, event.group_id, now)  # notices the budget could not push
+            if news:
+                reply.messages.append(text_message((held.HEADER + "\n" + "\n\n".join(news))[:4900]))
         reply_row = None
         if reply and (reply.messages or reply.elsewhere):
             ttl = self.config["REPLY_TOKEN_TTL_SECONDS"]

@@ -14,6 +14,7 @@ from models.domain import (
     RoleGrant,
 )
 from models.faq import FaqEntry, OpenQuestion
+from models.held import HeldNotice
 from models.inbox import InboxEvent
 from models.outbox import OutboxMessage, SentMessage
 from models.runtime import Heartbeat, Lease
@@ -34,6 +35,7 @@ __all__ = [
     "Base",
     "Group",
     "Heartbeat",
+    "HeldNotice",
     "InboxEvent",
     "Lease",
     "LinkCheck",

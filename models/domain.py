@@ -58,6 +58,8 @@ class Province(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     confirm_registrations: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Days before each deadline when reminders go out, e.g. "7,3,1,0"; None: the default.
+    reminder_days: Mapped[str | None] = mapped_column(String(40))
     fiscal_year: Mapped[int | None] = mapped_column(Integer)  # None: the current fiscal year
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 

@@ -7,6 +7,7 @@ import os
 import socket
 import threading
 import uuid
+from datetime import UTC, datetime
 
 import click
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -19,6 +20,7 @@ from scheduler.leader import LeaderLock
 log = logging.getLogger(__name__)
 MISFIRE_GRACE_SECONDS = 6 * 3600  # a clock down for a few hours still catches up, once
 RENEW_SECONDS = 10
+REPLAN_SECONDS = 60  # calendar changes by chat or CLI reach the clock within a minute
 
 
 def _in_app(app: Flask, func):
@@ -39,14 +41,15 @@ def build_scheduler(app: Flask, on_lost_lead) -> BlockingScheduler:
             "misfire_grace_time": MISFIRE_GRACE_SECONDS,
         },
     )
-    for spec in planned_jobs():
-        scheduler.add_job(
-            _in_app(app, TASKS[spec.func]),
-            spec.trigger,
-            id=spec.id,
-            replace_existing=True,
-            **spec.trigger_args,
-        )
+    with app.app_context():
+        apply_plan(app, scheduler, planned_jobs(), catch_up=True)
+    scheduler.add_job(
+        _in_app(app, lambda: apply_plan(app, scheduler, planned_jobs(), catch_up=False)),
+        "interval",
+        seconds=REPLAN_SECONDS,
+        id="replan",
+        replace_existing=True,
+    )
     scheduler.add_job(
         _in_app(app, on_lost_lead),
         "interval",
@@ -55,6 +58,31 @@ def build_scheduler(app: Flask, on_lost_lead) -> BlockingScheduler:
         replace_existing=True,
     )
     return scheduler
+
+
+def apply_plan(app: Flask, scheduler, specs, catch_up: bool) -> None:
+    """Add or replace every planned job and drop planned ones that are no longer wanted
+    (a calendar change moves a deadline: its old moments go, the new ones come). Moments
+    already past are added only at start-up (catch_up), so that a restart within the grace
+    time still sends them, once: their outbox keys are unique."""
+    wanted = {spec.id for spec in specs}
+    for job in scheduler.get_jobs():
+        if job.id.startswith("notices-") and job.id not in wanted:
+            job.remove()
+    now = datetime.now(UTC)
+    for spec in specs:
+        run_date = spec.trigger_args.get("run_date")
+        if run_date is not None and run_date <= now and not catch_up:
+            continue
+        task = TASKS[spec.func]
+        scheduler.add_job(
+            _in_app(app, lambda task=task, kwargs=spec.kwargs: task(**kwargs)),
+            spec.trigger,
+            id=spec.id,
+            name=spec.func,
+            replace_existing=True,
+            **spec.trigger_args,
+        )
 
 
 def _shutdown_on(stop: threading.Event, scheduler: BlockingScheduler) -> None:

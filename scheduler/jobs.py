@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from flask import current_app
+from sqlalchemy import select
 
 from bot.db import get_db
 from bot.privacy import purge_expired
+from models import Province, utcnow
+from models.calendar import fiscal_year_of
+from models.notifications import BANGKOK, candidates
+
+LOOKAHEAD_DAYS = 62  # plan two months ahead; the replan job keeps the list current
 
 
 @dataclass(frozen=True)
 class JobSpec:
     id: str
     func: str  # name of a function in TASKS
-    trigger: str  # "cron" or "interval"
+    trigger: str  # "cron", "interval" or "date"
     trigger_args: dict = field(default_factory=dict)
+    kwargs: dict = field(default_factory=dict)
 
 
 def purge_retention() -> None:
@@ -24,11 +32,42 @@ def purge_retention() -> None:
         purge_expired(session, current_app.config["INBOX_RETENTION_DAYS"])
 
 
-TASKS = {"purge_retention": purge_retention}
+def send_notices(at: str) -> None:
+    """Queue the notices planned for one moment (each once, by its unique key)."""
+    from scheduler.notify import send
+
+    with get_db().session() as session:
+        send(session, dt.datetime.fromisoformat(at), current_app.config, utcnow())
+
+
+TASKS = {"purge_retention": purge_retention, "send_notices": send_notices}
 
 STATIC_JOBS = (JobSpec("retention-purge", "purge_retention", "cron", {"hour": 3, "minute": 17}),)
 
 
-def planned_jobs() -> list[JobSpec]:
-    """Every job the clock should have now; later capabilities add calendar-derived jobs here."""
-    return list(STATIC_JOBS)
+def notice_jobs(session, now: dt.datetime) -> list[JobSpec]:
+    """One date job per moment in the provinces' calendars (09:00 on working days)."""
+    today = now.astimezone(BANGKOK).date()
+    moments = set()
+    for province in session.scalars(select(Province)):
+        for year in {fiscal_year_of(today), fiscal_year_of(today + dt.timedelta(LOOKAHEAD_DAYS))}:
+            for c in candidates(session, province, year):
+                if now - dt.timedelta(hours=6) <= c.at <= now + dt.timedelta(LOOKAHEAD_DAYS):
+                    moments.add(c.at)
+    return [
+        JobSpec(
+            f"notices-{at:%Y%m%d-%H%M}",
+            "send_notices",
+            "date",
+            {"run_date": at},
+            {"at": at.isoformat()},
+        )  # fmt: skip
+        for at in sorted(moments)
+    ]
+
+
+def planned_jobs(now: dt.datetime | None = None) -> list[JobSpec]:
+    """Every job the clock should have now: the static ones and the calendars' notices."""
+    now = now or dt.datetime.now(BANGKOK)
+    with get_db().session() as session:
+        return list(STATIC_JOBS) + notice_jobs(session, now)

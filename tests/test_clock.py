@@ -13,7 +13,7 @@ from scheduler.jobs import TASKS, planned_jobs
 from scheduler.leader import LeaderLock
 
 
-def test_every_planned_job_has_a_fixed_id_and_a_known_task():
+def test_every_planned_job_has_a_fixed_id_and_a_known_task(app):
     jobs = planned_jobs()
     assert len({job.id for job in jobs}) == len(jobs)
     assert all(job.func in TASKS for job in jobs)

@@ -1,0 +1,95 @@
+"""Operator commands for notices: see what the clock would send, and the message budget."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from bot.db import get_db
+from bot.domain_cli import _province
+from bot.stats import push_usage
+from models import HeldNotice, utcnow
+from models.budget import group_sizes, month_bounds, month_candidates, plan
+from models.notifications import BANGKOK
+
+notifications_cli = click.Group("notifications", help="แจ้งเตือนตามปฏิทิน")
+
+
+def _moment(text: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(f"อ่านวันเวลา {text!r} ไม่ได้ (ใช้ ISO เช่น 2027-01-28T09:00)") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=BANGKOK)
+
+
+@notifications_cli.command("preview")
+@click.option("--at", "at", required=True, help="ISO datetime (Bangkok if no offset)")
+@click.option("--until", "until", help="ISO datetime: every moment from --at to this")
+@click.option("--province", help="ชื่อจังหวัด")
+@click.option("--json", "as_json", is_flag=True, help="One JSON array.")
+def notifications_preview(at: str, until: str | None, province: str | None, as_json: bool):
+    """Print, without sending, every notice the clock would queue at that moment or span."""
+    from scheduler.notify import preview
+
+    start = _moment(at)
+    with get_db().session() as session:
+        province_id = _province(session, province).id if province else None
+        rows = preview(session, start, _moment(until) if until else start, current_app.config,
+                       province_id)  # fmt: skip
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    for row in rows:
+        click.echo(f"{row['at']} {row['province']} {row['group_kind']} {row['kind']} "
+                   f"{row['delivery']} ~{row['estimated_messages']}\n{row['text']}\n")  # fmt: skip
+
+
+@click.command("budget")
+@click.option("--json", "as_json", is_flag=True)
+def budget_command(as_json: bool):
+    """This month's LINE message use, the plan of notices, the forecast and what is held."""
+    config = current_app.config
+    now = dt.datetime.now(BANGKOK)
+    with get_db().session() as session:
+        _, used = push_usage(session, utcnow())
+        decisions = plan(session, now, config["LINE_MONTHLY_MESSAGE_BUDGET"])
+        sizes = group_sizes(session)
+        upcoming = [c for c in month_candidates(session, now) if c.at >= now]
+        held = session.scalars(select(HeldNotice).where(HeldNotice.delivered_at.is_(None))).all()
+        report = {
+            "month": month_bounds(now)[0].strftime("%Y-%m"),
+            "budget": config["LINE_MONTHLY_MESSAGE_BUDGET"],
+            "used": used,
+            "plan": [
+                {
+                    "at": c.at.isoformat(),
+                    "group_id": c.group_id,
+                    "kind": c.kind,
+                    "estimated_messages": sizes.get(c.group_id, 40),
+                    "delivery": decisions[c.key],
+                }
+                for c in sorted(upcoming, key=lambda c: c.at)
+            ],  # fmt: skip
+            "held": [
+                {"group_id": h.group_id, "key": h.key, "since": h.created_at.isoformat()}
+                for h in held
+            ],  # fmt: skip
+        }
+        report["forecast"] = used + sum(
+            p["estimated_messages"] for p in report["plan"] if p["delivery"] == "push"
+        )
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False))
+    else:
+        click.echo(f"{report['month']}: ใช้ไป {used} คาดว่าทั้งเดือน {report['forecast']} "
+                   f"จากโควตา {report['budget']} งดส่ง {len(report['held'])} รายการ")  # fmt: skip
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(notifications_cli)
+    app.cli.add_command(budget_command)

@@ -1,0 +1,108 @@
+"""Which notices are due when, for whom: candidates derived from each province's calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.chats import Group
+from models.domain import ChatSetup, Milestone, Phase, Province
+from models.working_days import next_working_day, previous_working_day
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+SEND_AT = dt.time(9, 0)
+DEFAULT_LEADS = (7, 3, 1, 0)
+# Lower is more important: the budget planner keeps these first.
+PRIORITY = {"phase_summary": 0, "held_warning": 0, 1: 1, 0: 2, 3: 3, 7: 4}
+MILESTONES = {"oit_entry": "กรอก OIT ในระบบ ITAS"}  # NACC deadlines reminded with the list
+AGENCY_GROUPS = ("regional", "local")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One notice to one group at one moment (Bangkok time)."""
+
+    at: dt.datetime
+    province_id: int
+    group_id: str  # LINE group id
+    group_kind: str
+    kind: str  # reminder | milestone | phase_summary
+    subject: str  # "phase:2" or "milestone:oit_entry"
+    deadline: dt.date
+    lead: int  # days before the deadline (-1 for the summary after it)
+
+    @property
+    def key(self) -> str:
+        """(kind, group, date): the same notice can never be queued twice."""
+        return f"{self.kind}:{self.subject}:{self.lead}:{self.group_id}:{self.at.date()}"
+
+    @property
+    def priority(self) -> int:
+        return PRIORITY["phase_summary" if self.kind == "phase_summary" else self.lead]
+
+
+def _at(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, SEND_AT, tzinfo=BANGKOK)
+
+
+def leads_of(province: Province) -> tuple[int, ...]:
+    text = province.reminder_days or ""
+    leads = tuple(sorted({int(x) for x in text.replace(" ", "").split(",") if x.isdigit()}))
+    return leads if text else DEFAULT_LEADS
+
+
+def groups_of(session: Session, province_id: int) -> dict[str, list[str]]:
+    rows = session.execute(
+        select(ChatSetup.kind, Group.line_group_id)
+        .join(Group, Group.id == ChatSetup.group_id)
+        .where(ChatSetup.province_id == province_id, Group.active.is_(True))
+        .order_by(Group.id)
+    )
+    found: dict[str, list[str]] = {}
+    for kind, group_id in rows:
+        found.setdefault(kind, []).append(group_id)
+    return found
+
+
+def candidates(session: Session, province: Province, fiscal_year: int) -> list[Candidate]:
+    """Every notice the calendar calls for in a fiscal year, moved off non-working days."""
+    groups = groups_of(session, province.id)
+    deadlines = [
+        ("reminder", f"phase:{p.number}", p.deadline)
+        for p in session.scalars(
+            select(Phase).where(Phase.province_id == province.id, Phase.fiscal_year == fiscal_year)
+        )
+    ]
+    deadlines += [
+        ("milestone", f"milestone:{m.key}", m.end)
+        for m in session.scalars(
+            select(Milestone).where(
+                Milestone.province_id == province.id,
+                Milestone.fiscal_year == fiscal_year,
+                Milestone.key.in_(list(MILESTONES)),
+            )
+        )
+        if m.end
+    ]
+    found: dict[str, Candidate] = {}
+    for kind, subject, deadline in deadlines:
+        for lead in leads_of(province):
+            day = previous_working_day(deadline - dt.timedelta(days=lead))
+            for group_kind in AGENCY_GROUPS:
+                for group_id in groups.get(group_kind, []):
+                    c = Candidate(_at(day), province.id, group_id, group_kind, kind, subject,
+                                  deadline, lead)  # fmt: skip
+                    same_day = f"{subject}:{group_id}:{day}"  # 3 and 1 days may meet on a Friday
+                    if same_day not in found or c.priority < found[same_day].priority:
+                        found[same_day] = c
+        if kind == "reminder":
+            day = next_working_day(deadline + dt.timedelta(days=1))
+            for group_id in groups.get("coordinators", []):
+                c = Candidate(_at(day), province.id, group_id, "coordinators", "phase_summary",
+                              subject, deadline, -1)  # fmt: skip
+                found[c.key] = c
+    return sorted(found.values(), key=lambda c: (c.at, c.priority, c.group_id))

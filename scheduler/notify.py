@@ -1,0 +1,125 @@
+"""Queue the notices due at a moment: push what the budget allows, hold the rest for replies."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.outbox import enqueue_push
+from models import held
+from models.budget import estimated, month_bounds, month_candidates, plan
+from models.chats import Person
+from models.domain import Province
+from models.notice_text import build
+from models.notifications import BANGKOK, Candidate, groups_of
+from models.outbox import OutboxMessage
+from models.working_days import is_working_day
+
+HELD_WARNING = (
+    "ℹ️ เดือนนี้โควตาข้อความ LINE ของบอทไม่พอส่งแจ้งเตือนทุกครั้ง บอทจะแนบแจ้งเตือนที่งดส่ง"
+    " ไว้ในคำตอบถัดไปในกลุ่มนั้นแทน (ไม่เสียโควตา) ผู้ประสานงานอาจช่วยแจ้งในกลุ่มด้วย"
+)
+
+
+def quiet(at: dt.datetime, config: dict) -> bool:
+    """No pushes outside working hours, at weekends or on public holidays."""
+    local = at.astimezone(BANGKOK)
+    start, end = config["QUIET_HOURS_END"], config["QUIET_HOURS_START"]
+    return not is_working_day(local.date()) or not start <= local.hour < end
+
+
+def plain(messages: list[dict], session: Session) -> str:
+    """A held notice as plain text: mentions become @names (a reply carries text only)."""
+    parts = []
+    for message in messages:
+        text = message["text"]
+        for key, sub in (message.get("substitution") or {}).items():
+            user = sub["mentionee"]["userId"]
+            name = session.scalar(select(Person.display_name).where(Person.line_user_id == user))
+            text = text.replace("{" + key + "}", f"@{name or 'แอดมิน'}")
+        parts.append(text)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(parts))
+
+
+def due(session: Session, at: dt.datetime, province_id: int | None = None) -> list[Candidate]:
+    found = [c for c in month_candidates(session, at) if c.at == at]
+    return [c for c in found if province_id is None or c.province_id == province_id]
+
+
+def notices(session: Session, at: dt.datetime, config: dict, province_id: int | None = None):
+    """(candidate, messages, delivery) for every notice due at `at` that has something to say."""
+    if quiet(at, config):
+        return []
+    decisions = plan(session, at, config["LINE_MONTHLY_MESSAGE_BUDGET"])
+    today = at.astimezone(BANGKOK).date()
+    result = []
+    for c in due(session, at, province_id):
+        messages = build(session, c, today)
+        if messages:
+            result.append((c, messages, decisions.get(c.key, "held")))
+    return result
+
+
+def _push_once(session: Session, to: str, messages: list[dict], key: str) -> bool:
+    if session.scalar(select(OutboxMessage.id).where(OutboxMessage.notification_key == key)):
+        return False
+    try:
+        with session.begin_nested():
+            enqueue_push(session, to, messages, notification_key=key)
+    except IntegrityError:  # another clock queued it a moment ago
+        return False
+    return True
+
+
+def send(session: Session, at: dt.datetime, config: dict, now_utc: dt.datetime) -> int:
+    """The clock's job: queue each due notice once (its key is unique), or hold it."""
+    queued = 0
+    for c, messages, delivery in notices(session, at, config):
+        if delivery == "push":
+            queued += _push_once(session, c.group_id, messages, c.key)
+            continue
+        if held.hold(session, c.key, c.group_id, plain(messages, session), now_utc):
+            month = month_bounds(at)[0].strftime("%Y-%m")
+            for group_id in groups_of(session, c.province_id).get("coordinators", []):
+                key = f"held_warning:{c.province_id}:{month}"
+                queued += _push_once(
+                    session, group_id, [{"type": "text", "text": HELD_WARNING}], key
+                )
+    return queued
+
+
+def preview(
+    session: Session, start: dt.datetime, until: dt.datetime, config: dict, province_id=None
+):
+    """What the clock would queue in [start, until], without queueing anything."""
+    months, cursor = [], month_bounds(start)[0]
+    while cursor <= until:
+        months += month_candidates(session, cursor)
+        cursor = month_bounds(cursor)[1]
+    moments = sorted({c.at for c in months if start <= c.at <= until})
+    names = {p.id: p.name for p in session.scalars(select(Province))}
+    rows = []
+    for at in moments:
+        for c, messages, delivery in notices(session, at, config, province_id):
+            rows.append(
+                {
+                    "at": at.isoformat(),
+                    "province": names[c.province_id],
+                    "group_id": c.group_id,
+                    "group_kind": c.group_kind,
+                    "kind": c.kind,
+                    "text": plain(messages, session),
+                    "mentions": [
+                        s["mentionee"]["userId"]
+                        for m in messages
+                        for s in (m.get("substitution") or {}).values()
+                    ],
+                    "estimated_messages": estimated(session, c),
+                    "delivery": delivery,
+                }
+            )
+    return rows
