@@ -20,7 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"), format="%(message)s")
 
     db.init_app(app)
-    from bot import cli, domain_cli, faq_cli, notify_cli, oit_cli, webhook
+    from bot import cli, domain_cli, faq_cli, notify_cli, oit_cli, reports, webhook
     from handlers import build_router
 
     app.extensions["router"] = build_router()
@@ -30,4 +30,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     oit_cli.init_app(app)
     faq_cli.init_app(app)
     notify_cli.init_app(app)
+    reports.init_app(app)
     return app

@@ -47,6 +47,8 @@ def from_environment(instance_path: str) -> dict:
         "MAX_PUSH_ATTEMPTS": _int("MAX_PUSH_ATTEMPTS", 8),
         "MEMBER_COUNT_TTL_HOURS": _int("MEMBER_COUNT_TTL_HOURS", 24),
         "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "SECRET_KEY": os.environ.get("SECRET_KEY", ""),
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL") or "http://127.0.0.1:8000",
         "QUIET_HOURS_START": _int("QUIET_HOURS_START", 18),
         "QUIET_HOURS_END": _int("QUIET_HOURS_END", 8),
         "LINK_CHECK_TIMEOUT_SECONDS": float(os.environ.get("LINK_CHECK_TIMEOUT_SECONDS") or 8),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import click
 from flask import Flask, current_app
@@ -59,7 +60,7 @@ def budget_command(as_json: bool):
         _, used = push_usage(session, utcnow())
         decisions = plan(session, now, config["LINE_MONTHLY_MESSAGE_BUDGET"])
         sizes = group_sizes(session)
-        upcoming = [c for c in month_candidates(session, now) if c.at >= now]
+        upcoming = [c for c in month_candidates(session, now) if c.at >= now and c.costs]
         held = session.scalars(select(HeldNotice).where(HeldNotice.delivered_at.is_(None))).all()
         report = {
             "month": month_bounds(now)[0].strftime("%Y-%m"),
@@ -90,6 +91,24 @@ def budget_command(as_json: bool):
                    f"จากโควตา {report['budget']} งดส่ง {len(report['held'])} รายการ")  # fmt: skip
 
 
+@click.command("report")
+@click.option("--province", required=True, help="ชื่อจังหวัด")
+@click.option("--month", required=True, help="YYYY-MM")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False))
+def report_command(province: str, month: str, out: str):
+    """Write the monthly XLSX report (agency × item matrix) the coordinators receive by link."""
+    from models.report import workbook
+
+    if not re.fullmatch(r"20\d\d-(0[1-9]|1[0-2])", month):
+        raise click.BadParameter("ใช้รูปแบบ YYYY-MM เช่น 2027-01", param_hint="--month")
+    with get_db().session() as session:
+        data = workbook(session, _province(session, province), month)
+    with open(out, "wb") as file:
+        file.write(data)
+    click.echo(f"เขียนรายงาน {month} จังหวัด{province} แล้ว: {out} ({len(data):,} ไบต์)")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(notifications_cli)
     app.cli.add_command(budget_command)
+    app.cli.add_command(report_command)

@@ -13,6 +13,7 @@ from handlers import (
     membership,
     progress,
     registration,
+    respondents,
     review,
     submission_changes,
     submissions,
@@ -29,6 +30,7 @@ MODULES = (
     submission_changes,
     review,
     progress,
+    respondents,
     faq_admin,
     faq,
 )

@@ -18,7 +18,7 @@ from models.held import HeldNotice
 from models.inbox import InboxEvent
 from models.outbox import OutboxMessage, SentMessage
 from models.runtime import Heartbeat, Lease
-from models.submissions import LinkCheck, Submission, ToolScore
+from models.submissions import LinkCheck, RespondentCount, Submission, ToolScore
 
 __all__ = [
     "Agency",
@@ -31,6 +31,7 @@ __all__ = [
     "OpenQuestion",
     "Phase",
     "Province",
+    "RespondentCount",
     "RoleGrant",
     "Base",
     "Group",

@@ -61,7 +61,7 @@ def other_pushes(session: Session, at: dt.datetime) -> int:
 def plan(session: Session, at: dt.datetime, budget: int) -> dict[str, str]:
     """{candidate key: "push" or "held"} for the month of `at`, greedy by priority."""
     sizes = group_sizes(session)
-    month = month_candidates(session, at)
+    month = [c for c in month_candidates(session, at) if c.costs]
     # Reserve one push to each coordinators' group: the warning that notices are being held.
     coordinators = {c.group_id for c in month if c.group_kind == "coordinators"}
     reserve = sum(sizes.get(g, DEFAULT_GROUP_SIZE) for g in coordinators)

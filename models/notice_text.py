@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import oit_progress as progress
 from models.calendar import thai_date
 from models.chats import Person
 from models.domain import Agency, Province, RoleGrant
+from models.faq import OpenQuestion
 from models.frameworks import active_framework
+from models.link_verdict import PROBLEMS
 from models.notifications import MILESTONES, Candidate
 from models.oit_summary import GROUP_KINDS, summary_text
-from models.submissions import FIX, MISSING
+from models.respondent_notice import respondents_reminder
+from models.submissions import APPROVED, CURRENT, FIX, MISSING, PENDING, LinkCheck, Submission
 
 MAX_UNITS, MAX_MENTIONS, MAX_MESSAGES = 5000, 20, 5
 
@@ -134,8 +137,67 @@ def phase_summary(session: Session, c: Candidate, province: Province, today: dt.
     return [{"type": "text", "text": (text + summary_text(session, province, None, today))[:4900]}]
 
 
-def build(session: Session, c: Candidate, today: dt.date) -> list[dict]:
+def weekly_digest(session: Session, province: Province, now_utc: dt.datetime) -> list[dict]:
+    """Progress since last week, the review queue, open questions and broken links."""
+    since = now_utc - dt.timedelta(days=7)
+    in_province = Submission.agency_id.in_(
+        select(Agency.id).where(Agency.province_id == province.id)
+    )
+    new = session.execute(
+        select(func.count(), func.count(func.distinct(Submission.agency_id))).where(
+            in_province, Submission.created_at >= since, Submission.source != "import"
+        )
+    ).one()
+    approved = session.scalar(
+        select(func.count()).where(in_province, Submission.reviewed_at >= since,
+                                   Submission.review == APPROVED)
+    )  # fmt: skip
+    waiting = session.scalar(
+        select(func.count()).where(in_province, Submission.state == CURRENT,
+                                   Submission.review == PENDING)
+    )  # fmt: skip
+    questions = session.scalar(
+        select(func.count()).where(OpenQuestion.province_id == province.id,
+                                   OpenQuestion.status == "open")
+    )  # fmt: skip
+    broken = session.scalar(
+        select(func.count())
+        .select_from(LinkCheck)
+        .join(Submission, Submission.id == LinkCheck.submission_id)
+        .where(in_province, Submission.state == CURRENT, LinkCheck.checked_at >= since,
+               LinkCheck.verdict.in_(PROBLEMS))
+    )  # fmt: skip
+    lines = [
+        f"📊 สรุปประจำสัปดาห์ จังหวัด{province.name}",
+        f"• ส่งลิงก์เข้ามาในสัปดาห์นี้ {new[0]} ข้อ จาก {new[1]} หน่วยงาน ตรวจผ่าน {approved} ข้อ",
+        f"• รอตรวจ {waiting} ข้อ (พิมพ์ รอตรวจ)",
+        f"• คำถามที่บอทตอบไม่ได้ค้างอยู่ {questions} ข้อ (พิมพ์ คำถามค้าง)",
+        f"• ลิงก์มีปัญหาที่พบในสัปดาห์นี้ {broken} ลิงก์ (พิมพ์ ลิงก์มีปัญหา)",
+    ]
+    return [{"type": "text", "text": "\n".join(lines)}]
+
+
+def monthly_report(session: Session, province: Province, today: dt.date, link) -> list[dict]:
+    """For the provincial committee: the month just ended, with the XLSX behind a link."""
+    month = (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    text = (
+        f"📑 รายงานประจำเดือน {month} สำหรับที่ประชุมคณะกรรมการจังหวัด\n"
+        + "\n".join(summary_text(session, province, None, today).splitlines()[1:4])
+        + "\n"
+        f"ตารางหน่วยงาน × ข้อ OIT (XLSX) ดาวน์โหลดได้ 7 วัน: {link(province.id, month)}"
+    )
+    return [{"type": "text", "text": text[:4900]}]
+
+
+def build(session: Session, c: Candidate, today: dt.date, now_utc=None, link=None) -> list[dict]:
+    """The messages of one notice ([] when there is nothing to say)."""
     province = session.get(Province, c.province_id)
     if c.kind == "phase_summary":
         return phase_summary(session, c, province, today)
+    if c.kind == "weekly_digest":
+        return weekly_digest(session, province, now_utc)
+    if c.kind == "monthly_report":
+        return monthly_report(session, province, today, link)
+    if c.subject == "milestone:iit_eit":
+        return respondents_reminder(session, c, province, today, admins_of, mention_messages)
     return reminder(session, c, province, today)

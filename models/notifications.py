@@ -17,8 +17,11 @@ BANGKOK = ZoneInfo("Asia/Bangkok")
 SEND_AT = dt.time(9, 0)
 DEFAULT_LEADS = (7, 3, 1, 0)
 # Lower is more important: the budget planner keeps these first.
-PRIORITY = {"phase_summary": 0, "held_warning": 0, 1: 1, 0: 2, 3: 3, 7: 4}
-MILESTONES = {"oit_entry": "กรอก OIT ในระบบ ITAS"}  # NACC deadlines reminded with the list
+PRIORITY = {"phase_summary": 0, "weekly_digest": 0, "monthly_report": 0, 1: 1, 0: 2, 3: 3, 7: 4}
+COORDINATOR_KINDS = ("phase_summary", "weekly_digest", "monthly_report")
+RECHECK_LEAD = 4  # days before a phase deadline when every current link is fetched again
+# NACC deadlines reminded with the list of who must act (OIT items, or IIT/EIT respondents)
+MILESTONES = {"oit_entry": "กรอก OIT ในระบบ ITAS", "iit_eit": "ตอบแบบวัด IIT/EIT"}
 AGENCY_GROUPS = ("regional", "local")
 
 
@@ -42,7 +45,12 @@ class Candidate:
 
     @property
     def priority(self) -> int:
-        return PRIORITY["phase_summary" if self.kind == "phase_summary" else self.lead]
+        return PRIORITY.get(self.kind if self.kind in COORDINATOR_KINDS else self.lead, 9)
+
+    @property
+    def costs(self) -> bool:
+        """False for work the clock does without sending (the link re-check)."""
+        return self.kind != "recheck"
 
 
 def _at(day: dt.date) -> dt.datetime:
@@ -105,4 +113,37 @@ def candidates(session: Session, province: Province, fiscal_year: int) -> list[C
                 c = Candidate(_at(day), province.id, group_id, "coordinators", "phase_summary",
                               subject, deadline, -1)  # fmt: skip
                 found[c.key] = c
+    for c in routine(province, groups, deadlines):
+        found[c.key] = c
     return sorted(found.values(), key=lambda c: (c.at, c.priority, c.group_id))
+
+
+def routine(province: Province, groups: dict, deadlines: list[tuple]) -> list[Candidate]:
+    """Weekly digests, monthly reports (next working day if the day is off) and link re-checks,
+    from the first to the last deadline of the round."""
+    if not deadlines:
+        return []
+    first = min(d for _, _, d in deadlines) - dt.timedelta(days=35)
+    last = max(d for _, _, d in deadlines)
+    found = []
+    for group_id in groups.get("coordinators", []):
+        reports, month = set(), first.replace(day=1)
+        while month <= last + dt.timedelta(days=1):  # the first working day of each month
+            at = _at(next_working_day(month))
+            if at.date() >= first:
+                reports.add(at)
+                found.append(Candidate(at, province.id, group_id, "coordinators",
+                                       "monthly_report", "month", last, -1))  # fmt: skip
+            month = (month + dt.timedelta(days=32)).replace(day=1)
+        day = first - dt.timedelta(days=first.weekday())
+        while day <= last:  # the first working day of each week, unless a report goes then
+            at, day = _at(next_working_day(day)), day + dt.timedelta(days=7)
+            if first <= at.date() <= last and at not in reports:
+                found.append(Candidate(at, province.id, group_id, "coordinators",
+                                       "weekly_digest", "week", last, -1))  # fmt: skip
+    for kind, subject, deadline in deadlines:
+        if kind == "reminder":
+            at = _at(previous_working_day(deadline - dt.timedelta(days=RECHECK_LEAD)))
+            found.append(Candidate(at.replace(hour=6), province.id, "", "none", "recheck",
+                                   subject, deadline, RECHECK_LEAD))  # fmt: skip
+    return found

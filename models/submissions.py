@@ -105,3 +105,19 @@ class ToolScore(Base):
     score: Mapped[float] = mapped_column(Float)
     recorded_by: Mapped[str] = mapped_column(String(64))
     recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class RespondentCount(Base):
+    """How many people have answered an agency's IIT or EIT so far, against its target."""
+
+    __tablename__ = "respondent_counts"
+    __table_args__ = (UniqueConstraint("agency_id", "framework_id", "tool"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    framework_id: Mapped[int] = mapped_column(ForeignKey("frameworks.id"))
+    tool: Mapped[str] = mapped_column(String(8))  # IIT | EIT
+    answered: Mapped[int] = mapped_column(Integer)
+    target: Mapped[int] = mapped_column(Integer)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
 from sqlalchemy import select
@@ -50,6 +51,27 @@ def due(session: Session, at: dt.datetime, province_id: int | None = None) -> li
     return [c for c in found if province_id is None or c.province_id == province_id]
 
 
+def recheck_links(session: Session, at: dt.datetime, now_utc: dt.datetime) -> int:
+    """A few days before each phase deadline, fetch every current link of the province again."""
+    from bot.link_jobs import queue_recheck
+    from models import AuditEntry
+
+    queued = 0
+    for c in due(session, at):
+        if c.kind != "recheck":
+            continue
+        detail = json.dumps(
+            {"province": c.province_id, "subject": c.subject, "day": str(at.date())}
+        )
+        done = select(AuditEntry.id).where(
+            AuditEntry.action == "links.recheck", AuditEntry.detail == detail
+        )
+        if session.scalar(done) is None:  # else a restart or a second clock did it already
+            queued += queue_recheck(session, c.province_id, now_utc)
+            session.add(AuditEntry(actor="clock", action="links.recheck", detail=detail))
+    return queued
+
+
 def notices(session: Session, at: dt.datetime, config: dict, province_id: int | None = None):
     """(candidate, messages, delivery) for every notice due at `at` that has something to say."""
     if quiet(at, config):
@@ -58,10 +80,21 @@ def notices(session: Session, at: dt.datetime, config: dict, province_id: int | 
     today = at.astimezone(BANGKOK).date()
     result = []
     for c in due(session, at, province_id):
-        messages = build(session, c, today)
+        if not c.costs:
+            continue
+        now_utc = at.astimezone(dt.UTC).replace(tzinfo=None)
+        messages = build(session, c, today, now_utc, report_link)
         if messages:
             result.append((c, messages, decisions.get(c.key, "held")))
     return result
+
+
+def report_link(province_id: int, month: str) -> str:
+    from flask import current_app
+
+    from bot.reports import report_url
+
+    return report_url(current_app, province_id, month)
 
 
 def _push_once(session: Session, to: str, messages: list[dict], key: str) -> bool:
@@ -78,6 +111,7 @@ def _push_once(session: Session, to: str, messages: list[dict], key: str) -> boo
 def send(session: Session, at: dt.datetime, config: dict, now_utc: dt.datetime) -> int:
     """The clock's job: queue each due notice once (its key is unique), or hold it."""
     queued = 0
+    recheck_links(session, at, now_utc)
     for c, messages, delivery in notices(session, at, config):
         if delivery == "push":
             queued += _push_once(session, c.group_id, messages, c.key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from collections import Counter
 
@@ -77,26 +78,34 @@ def both(day: str, key: str) -> list[tuple]:
     return [(day, kind, key) for kind in AGENCY_GROUPS]
 
 
+def coordinators(kind: str, *days: str) -> list[tuple]:
+    return [(day, "coordinators", kind) for day in days]
+
+
 EXPECTED_PUSHES = sorted(
     both("01-22", "reminder:phase:1:7") + both("01-28", "reminder:phase:1:3")
     + both("01-29", "reminder:phase:1:1")
-    + [("02-01", "coordinators", "phase_summary:phase:1:-1")]
-    + [("03-24", "local", "reminder:phase:2:7"), ("03-24", "coordinators", "held_warning")]
     + both("03-26", "reminder:phase:2:3") + both("03-30", "reminder:phase:2:1")
     + both("03-31", "reminder:phase:2:0")
-    + [("04-01", "coordinators", "phase_summary:phase:2:-1")]
-    + [("04-16", "coordinators", "held_warning"), ("04-22", "local", "reminder:phase:3:3")]
     + both("04-23", "reminder:phase:3:1")
-    + [("04-26", "coordinators", "phase_summary:phase:3:-1")]
     + both("04-29", "milestone:milestone:oit_entry:1")
     + both("04-30", "milestone:milestone:oit_entry:0")
+    + coordinators("phase_summary:phase:1:-1", "02-01")
+    + coordinators("phase_summary:phase:2:-1", "04-01")
+    + coordinators("phase_summary:phase:3:-1", "04-26")
+    # The first working day of each month (1 Jan is a holiday; 3 and 4 May too) ...
+    + coordinators("monthly_report", "01-04", "02-01", "03-01", "04-01", "05-05")
+    # ... and of each other week (22 Feb, 6 Apr and 13 Apr are holidays).
+    + coordinators("weekly_digest", "01-11", "01-18", "01-25", "02-08", "02-15", "02-23",
+                   "03-08", "03-15", "03-22", "03-29", "04-05", "04-12", "04-19", "04-26")
+    + coordinators("held_warning", "03-24", "04-16")
 )  # fmt: skip
 
 
 def _short(key: str, to: str, at: dt.datetime) -> tuple:
     day = at.strftime("%m-%d")
-    if key.startswith("held_warning"):
-        return (day, KIND_OF[to], "held_warning")
+    if key.startswith(("held_warning", "weekly_digest", "monthly_report")):
+        return (day, KIND_OF[to], key.split(":")[0])
     kind, subject, number, lead = key.split(":")[:4]
     return (day, KIND_OF[to], f"{kind}:{subject}:{number}:{lead}")
 
@@ -105,7 +114,7 @@ def test_a_whole_round_sends_the_expected_notices_once_within_the_budget(
     demo, db, worker, fake_line
 ):
     start = dt.datetime(2027, 1, 1, tzinfo=BANGKOK)
-    run_round(db, worker, demo, start, dt.datetime(2027, 5, 1, tzinfo=BANGKOK))
+    run_round(db, worker, demo, start, dt.datetime(2027, 5, 10, tzinfo=BANGKOK))
     rows = sent_notices(db)
     assert all(status == "sent" for *_, status, _ in rows)
     sent_at = [(key, to, (at + dt.timedelta(hours=7))) for key, to, at, *_ in rows]
@@ -118,7 +127,7 @@ def test_a_whole_round_sends_the_expected_notices_once_within_the_budget(
     with db.session() as session:
         held = sorted(k.split(":")[3] + ":" + k.split(":")[1] + k.split(":")[2]
                       for k in session.scalars(select(HeldNotice.key)))  # fmt: skip
-    assert held == sorted(["7:phase2", "3:phase3", "7:phase3", "7:phase3"]
+    assert held == sorted(["7:phase2", "3:phase3", "7:phase3"] * 2
                           + ["3:milestoneoit_entry", "7:milestoneoit_entry"] * 2)  # fmt: skip
 
 
@@ -133,10 +142,12 @@ def test_a_restart_and_a_second_clock_change_nothing(demo, db, worker):
 def test_a_held_notice_rides_on_the_next_reply_in_that_group(
     demo, db, worker, fake_line, post_events
 ):
-    demo.config["LINE_MONTHLY_MESSAGE_BUDGET"] = 50  # one 40-member push a month
+    # January's coordinator notices (a report, three digests) and the warning cost 25 of 70:
+    # room for one 40-member push, which goes to the day before the deadline.
+    demo.config["LINE_MONTHLY_MESSAGE_BUDGET"] = 70
     run_round(db, worker, demo, dt.datetime(2027, 1, 1, tzinfo=BANGKOK),
               dt.datetime(2027, 2, 1, tzinfo=BANGKOK))  # fmt: skip
-    pushes = [r for r in sent_notices(db) if not r[0].startswith("held_warning")]
+    pushes = [r for r in sent_notices(db) if r[0].startswith("reminder")]
     assert len(pushes) == 1 and pushes[0][0].startswith("reminder:phase:1:1:")
     warnings = [r for r in sent_notices(db) if r[0].startswith("held_warning")]
     assert len(warnings) == 1 and warnings[0][1] == COORDS, "coordinators are told once"
@@ -212,5 +223,85 @@ def test_budget_json_shows_use_plan_forecast_and_held(demo, db, runner):
         report = json.loads(runner.invoke(args=["budget", "--json"]).output)
     assert report["month"] == "2027-03" and report["budget"] == 300 and report["used"] == 0
     deliveries = Counter(p["delivery"] for p in report["plan"])
-    assert deliveries == {"push": 7, "held": 1}
-    assert report["forecast"] == 280 and report["held"] == []
+    assert deliveries == {
+        "push": 10,
+        "held": 2,
+    }  # four digests, six reminders; the 7-day lead waits
+    assert report["forecast"] == 4 * 5 + 6 * 40 and report["held"] == []
+
+
+def test_monthly_report_link_and_cli_serve_the_same_matrix(demo, db, runner, client, tmp_path):
+    from openpyxl import load_workbook
+
+    from bot.reports import report_url
+
+    out = tmp_path / "report.xlsx"
+    result = runner.invoke(args=["report", "--province", "สิงห์บุรี", "--month", "2027-01",
+                                 "--out", str(out)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(out).active
+    assert sheet.cell(2, 4).value == "O1" and sheet.max_row >= 42
+    with demo.app_context():
+        url = report_url(demo, 1, "2027-01")
+    answer = client.get(url.split("127.0.0.1:8000")[1])
+    assert answer.status_code == 200
+    served = load_workbook(io.BytesIO(answer.data)).active
+    assert [list(r) for r in served.iter_rows(values_only=True)] == [
+        list(r) for r in sheet.iter_rows(values_only=True)
+    ]
+    assert answer.headers["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert client.get("/reports/not-a-token").status_code == 404
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(days=8)):
+        assert client.get(url.split("127.0.0.1:8000")[1]).status_code == 410
+    bad = runner.invoke(args=["report", "--province", "สิงห์บุรี", "--month", "2027-13",
+                              "--out", str(out)])  # fmt: skip
+    assert bad.exit_code != 0 and "YYYY-MM" in bad.output
+
+
+def test_links_are_rechecked_before_each_phase_deadline_once(demo, db, runner):
+    from models import LinkCheck
+    from tests.test_oit_chat import SITE
+
+    runner.invoke(args=["agencies", "bind-user", "Uadmin01", "L004"])
+    from models import Agency, Province
+    from models.frameworks import active_framework
+    from models.oit_records import record
+
+    with db.session() as session:
+        agency = session.scalar(select(Agency).where(Agency.code == "L004"))
+        framework = active_framework(session, session.scalar(select(Province)),
+                                     dt.date(2027, 1, 10))  # fmt: skip
+        record(session, agency, framework, "O1", [f"{SITE}/a"], by="U", now=dt.datetime(2027, 1, 5))
+    at = dt.datetime(2027, 1, 27, 6, tzinfo=BANGKOK)  # 31 Jan minus 4 days, before office hours
+    for _ in range(2):
+        with db.session() as session:
+            send(session, at, demo.config, dt.datetime(2027, 1, 26, 23))
+    with db.session() as session:
+        assert len(session.scalars(select(LinkCheck)).all()) == 2  # the first check, one re-check
+
+
+def test_respondent_counts_by_chat_and_the_iit_eit_reminder(
+    demo, db, runner, post_events, worker, fake_line
+):
+    runner.invoke(args=["agencies", "bind-user", "Uadmin01", "L004"])
+    from tests.test_oit_chat import COORDINATOR
+
+    def say(text, group_id=LOCAL, user_id="Uadmin01"):
+        before = len(fake_line.state.sent)
+        post_events(text_event(text, group_id=group_id, user_id=user_id))
+        worker.run_once()
+        return [m.get("text", "") for r in fake_line.state.sent[before:] for m in r["messages"]]
+
+    assert "IIT 13/20 ขาดอีก 7 คน" in say("IIT 13/20")[0]
+    assert "EIT 100/100 ครบเป้าแล้ว" in say("EIT ๑๐๐/๑๐๐")[0]
+    assert "IIT 20/20 ครบเป้าแล้ว" in say("IIT 20/20 L005 EIT 5/90", COORDS, COORDINATOR)[0]
+    assert "เฉพาะแอดมิน" in say("IIT 3/20 L006", user_id="Uofficer")[0]
+    assert say("IIT ตอบครบแล้วนะ") == [], "talk about IIT is not a report"
+    at = dt.datetime(2027, 5, 28, 9, tzinfo=BANGKOK)  # the iit_eit window closes on 31 May
+    rows = json.loads(runner.invoke(args=["notifications", "preview", "--at", at.isoformat(),
+                                          "--json"]).output)  # fmt: skip
+    local = next(r for r in rows if r["group_kind"] == "local")
+    assert "L004 องค์การบริหารส่วนตำบลบางระจัน: IIT 13/20" in local["text"]
+    assert "L005 เทศบาลตำบลอินทร์บุรี: EIT 5/90" in local["text"]
+    assert "L006 องค์การบริหารส่วนตำบลอินทร์บุรี: IIT ยังไม่แจ้งจำนวน · EIT ยังไม่แจ้งจำนวน" in local["text"]
+    assert "IIT/EIT ปิดรับอีก 3 วัน" in local["text"] and local["mentions"]

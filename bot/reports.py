@@ -1,0 +1,53 @@
+"""Monthly reports served by the web process behind a signed link that expires in 7 days."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from flask import Blueprint, Flask, Response, current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from bot.db import get_db
+from models import Province
+from models.report import workbook
+
+blueprint = Blueprint("reports", __name__)
+VALID_SECONDS = 7 * 24 * 3600
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _signer(app: Flask) -> URLSafeTimedSerializer:
+    secret = (
+        app.config.get("SECRET_KEY")
+        or hmac.new(
+            app.config["LINE_CHANNEL_SECRET"].encode(), b"ita-bot-reports", hashlib.sha256
+        ).hexdigest()
+    )
+    return URLSafeTimedSerializer(secret, salt="monthly-report")
+
+
+def report_url(app: Flask, province_id: int, month: str) -> str:
+    token = _signer(app).dumps({"p": province_id, "m": month})
+    return f"{app.config['PUBLIC_BASE_URL'].rstrip('/')}/reports/{token}"
+
+
+@blueprint.get("/reports/<token>")
+def download(token: str):
+    try:
+        data = _signer(current_app).loads(token, max_age=VALID_SECONDS)
+    except SignatureExpired:
+        return Response("ลิงก์รายงานนี้หมดอายุแล้ว (ใช้ได้ 7 วัน) ขอรายงานใหม่จากผู้ประสานงาน", 410)
+    except BadSignature:
+        return Response("ลิงก์รายงานไม่ถูกต้อง", 404)
+    with get_db().session() as session:
+        province = session.get(Province, data["p"])
+        if province is None:
+            return Response("ไม่พบจังหวัดของรายงานนี้", 404)
+        body = workbook(session, province, data["m"])
+    disposition = f'attachment; filename="ita-oit-{data["m"]}.xlsx"'
+    return Response(body, mimetype=XLSX, headers={"Content-Disposition": disposition})
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(blueprint)
