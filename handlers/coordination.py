@@ -134,7 +134,26 @@ def confirm_registrations(ctx: Context, args: str) -> Reply:
     return Reply.text(f"จังหวัด{province.name}: ลงทะเบียนแล้วเป็นแอดมินทันที ไม่ต้องรออนุมัติ")
 
 
+def reminder_days(ctx: Context, args: str) -> Reply:
+    """กำหนดว่าจะแจ้งเตือนกี่วันก่อนถึงกำหนดส่ง (ผู้ประสานงาน)
+    วันแจ้งเตือน 7,3,1,0 — 0 คือวันครบกำหนด (ค่าเริ่มต้น 7,3,1,0)"""
+    provinces = ctx.state["provinces"]
+    days = sorted({int(d) for d in args.replace(",", " ").split() if d.isdigit() and int(d) <= 30})
+    if not days:
+        current = provinces[0].reminder_days or "7,3,1,0"
+        return Reply.text(f"ตอนนี้แจ้งเตือนก่อนกำหนด {current} วัน\nวิธีใช้: วันแจ้งเตือน 7,3,1,0")
+    if len(provinces) > 1:
+        return Reply.text("คุณดูแลหลายจังหวัด โปรดพิมพ์คำสั่งนี้ในกลุ่มของจังหวัดนั้น")
+    text = ",".join(str(d) for d in sorted(days, reverse=True))
+    provinces[0].reminder_days = text
+    roles.audit(ctx.session, ctx.event.user_id, "province.reminder_days", days=text)
+    return Reply.text(
+        f"จังหวัด{provinces[0].name}: แจ้งเตือนก่อนกำหนด {text} วัน (บอทเลือกส่งตามโควตาข้อความ)"
+    )
+
+
 def register(router: Router) -> None:
+    router.command("วันแจ้งเตือน", middleware=COORDINATOR_ONLY)(reminder_days)
     router.command("ยืนยันลงทะเบียน", middleware=COORDINATOR_ONLY)(confirm_registrations)
     router.command("เพิ่มผู้ประสานงาน", middleware=COORDINATOR_ONLY)(add_coordinator)
     router.command("ยกเลิกแอดมิน", middleware=COORDINATOR_ONLY)(unbind_admin)

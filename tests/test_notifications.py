@@ -305,3 +305,15 @@ def test_respondent_counts_by_chat_and_the_iit_eit_reminder(
     assert "L005 เทศบาลตำบลอินทร์บุรี: EIT 5/90" in local["text"]
     assert "L006 องค์การบริหารส่วนตำบลอินทร์บุรี: IIT ยังไม่แจ้งจำนวน · EIT ยังไม่แจ้งจำนวน" in local["text"]
     assert "IIT/EIT ปิดรับอีก 3 วัน" in local["text"] and local["mentions"]
+
+
+def test_a_province_chooses_its_reminder_days(demo, db, post_events, worker, fake_line):
+    from tests.test_oit_chat import COORDINATOR
+
+    post_events(text_event("วันแจ้งเตือน 3, 1", group_id=COORDS, user_id=COORDINATOR))
+    worker.run_once()
+    assert "แจ้งเตือนก่อนกำหนด 3,1 วัน" in fake_line.state.sent[-1]["messages"][0]["text"]
+    january = moments(db, dt.datetime(2027, 1, 20, tzinfo=BANGKOK),
+                      dt.datetime(2027, 1, 31, tzinfo=BANGKOK))  # fmt: skip
+    sent_at_nine = [m.strftime("%m-%d") for m in january if m.hour == 9]
+    assert sent_at_nine == ["01-25", "01-28", "01-29"]  # the digest, 3 days, 1 day
