@@ -133,7 +133,19 @@ def reminder(session: Session, c: Candidate, province: Province, today: dt.date)
 
 
 def phase_summary(session: Session, c: Candidate, province: Province, today: dt.date) -> list[dict]:
-    text = f"📋 ระยะที่ {c.subject.split(':')[1]} สิ้นสุดแล้ว ({thai_date(c.deadline)})\n"
+    """On time, late and still missing for the phase that ended, then the province's summary."""
+    ids = list(session.scalars(select(Agency.id).where(Agency.province_id == province.id,
+                                                        Agency.active.is_(True))))  # fmt: skip
+    framework = active_framework(session, province, today)
+    total = len(progress.item_codes(session, framework.id))
+    on_time = progress.complete_by(session, ids, framework.id, total, c.deadline)
+    counts = progress.counts_by_agency(session, ids, framework.id, total)
+    complete = {a for a, n in counts.items() if n[MISSING] == 0}
+    text = (
+        f"📋 ระยะที่ {c.subject.split(':')[1]} สิ้นสุดแล้ว ({thai_date(c.deadline)}): "
+        f"ส่งครบตรงเวลา {len(on_time)} · ส่งครบแต่ล่าช้า {len(complete - on_time)} · "
+        f"ยังไม่ครบ {len(ids) - len(complete | on_time)} หน่วยงาน\n"
+    )
     return [{"type": "text", "text": (text + summary_text(session, province, None, today))[:4900]}]
 
 

@@ -89,6 +89,29 @@ def notices(session: Session, at: dt.datetime, config: dict, province_id: int | 
     return result
 
 
+def refresh_member_counts(session: Session, at: dt.datetime, config: dict, now_utc) -> None:
+    """The planner prices a push by the group's size: ask LINE for sizes not known this day."""
+    from bot.line_client import LineError
+    from bot.worker import make_client
+    from models.chats import Group
+
+    ttl = dt.timedelta(hours=config["MEMBER_COUNT_TTL_HOURS"])
+    wanted = {c.group_id for c in month_candidates(session, at) if c.costs}
+    stale = session.scalars(
+        select(Group).where(Group.line_group_id.in_(wanted), Group.active.is_(True))
+    ).all()
+    client = None
+    for group in stale:
+        if group.member_count_at is not None and now_utc - group.member_count_at <= ttl:
+            continue
+        client = client or make_client(config)
+        try:
+            group.member_count = client.group_member_count(group.line_group_id)
+            group.member_count_at = now_utc
+        except LineError:
+            pass  # keep the old figure (or the default) rather than stop the morning's notices
+
+
 def report_link(province_id: int, month: str) -> str:
     from flask import current_app
 
@@ -112,6 +135,7 @@ def send(session: Session, at: dt.datetime, config: dict, now_utc: dt.datetime) 
     """The clock's job: queue each due notice once (its key is unique), or hold it."""
     queued = 0
     recheck_links(session, at, now_utc)
+    refresh_member_counts(session, at, config, now_utc)
     for c, messages, delivery in notices(session, at, config):
         if delivery == "push":
             queued += _push_once(session, c.group_id, messages, c.key)

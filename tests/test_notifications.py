@@ -177,6 +177,9 @@ def test_nothing_goes_to_a_group_whose_agencies_are_all_done(demo, db, runner):
     assert [r["group_kind"] for r in rows] == ["local"]
     assert rows[0]["delivery"] == "push" and rows[0]["estimated_messages"] == 40
     assert {"at", "province", "group_id", "kind", "text", "mentions"} <= set(rows[0])
+    feb = runner.invoke(args=["notifications", "preview", "--at", "2027-02-01T09:00", "--json"])
+    summary = next(r for r in json.loads(feb.output) if r["kind"] == "phase_summary")
+    assert "ส่งครบตรงเวลา 18 · ส่งครบแต่ล่าช้า 0 · ยังไม่ครบ 22 หน่วยงาน" in summary["text"]
 
 
 def test_mentions_stay_within_line_limits():
@@ -317,3 +320,16 @@ def test_a_province_chooses_its_reminder_days(demo, db, post_events, worker, fak
                       dt.datetime(2027, 1, 31, tzinfo=BANGKOK))  # fmt: skip
     sent_at_nine = [m.strftime("%m-%d") for m in january if m.hour == 9]
     assert sent_at_nine == ["01-25", "01-28", "01-29"]  # the digest, 3 days, 1 day
+
+
+def test_the_planner_asks_line_for_group_sizes_it_does_not_know(demo, db, fake_line):
+    with db.session() as session:
+        for group in session.scalars(select(Group)):
+            group.member_count = group.member_count_at = None
+    fake_line.state.set_member_count(LOCAL, 12)
+    at = dt.datetime(2027, 1, 28, 9, tzinfo=BANGKOK)
+    with time_machine.travel(at, tick=False), db.session() as session:
+        send(session, at, demo.config, at.astimezone(dt.UTC).replace(tzinfo=None))
+    with db.session() as session:
+        sizes = dict(session.execute(select(Group.line_group_id, Group.member_count)).all())
+    assert sizes[LOCAL] == 12 and sizes[REGIONAL] == 40 and sizes[COORDS] == 5
