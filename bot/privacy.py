@@ -10,7 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.events import Event
-from models import InboxEvent, OutboxMessage, utcnow
+from models import HeldNotice, InboxEvent, OpenQuestion, OutboxMessage, utcnow
 
 log = logging.getLogger(__name__)
 TEXT_EVENTS = {"message", "messageEdited"}
@@ -42,7 +42,8 @@ def after_processing(session: Session, row: InboxEvent, event: Event, addressed:
 
 
 def purge_expired(session: Session, days: int) -> dict[str, int]:
-    """Delete processed raw events (and sent messages) older than the retention period."""
+    """Delete processed raw events, sent messages, questions the bot could not answer and
+    held notices older than the retention period."""
     cutoff = utcnow() - timedelta(days=days)
     outbox = session.execute(
         delete(OutboxMessage).where(
@@ -55,5 +56,10 @@ def purge_expired(session: Session, days: int) -> dict[str, int]:
             InboxEvent.status.in_(["done", "ignored"]), InboxEvent.received_at < cutoff
         )
     ).rowcount
-    log.info("retention: deleted %d inbox events and %d outbox messages", inbox, outbox)
-    return {"inbox": inbox, "outbox": outbox}
+    questions = session.execute(delete(OpenQuestion).where(OpenQuestion.asked_at < cutoff)).rowcount
+    held = session.execute(delete(HeldNotice).where(HeldNotice.created_at < cutoff)).rowcount
+    log.info(
+        "retention: deleted %d inbox events, %d outbox messages, %d questions, %d held notices",
+        inbox, outbox, questions, held,
+    )  # fmt: skip
+    return {"inbox": inbox, "outbox": outbox, "questions": questions, "held": held}

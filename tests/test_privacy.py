@@ -59,3 +59,23 @@ def test_retention_deletes_old_processed_events_only(app, post_events, worker, d
         left = set(session.scalars(select(InboxEvent.webhook_event_id)))
     assert old_done["webhookEventId"] not in left
     assert {old_pending["webhookEventId"], recent["webhookEventId"]} <= left
+
+
+def test_retention_also_deletes_old_questions_and_held_notices(app, db, runner):
+    from models import HeldNotice, OpenQuestion
+
+    days = app.config["INBOX_RETENTION_DAYS"]
+    old = utcnow() - timedelta(days=days + 1)
+    with db.session() as session:
+        session.add_all(
+            [
+                OpenQuestion(text="คำถามเก่า", asked_at=old),
+                OpenQuestion(text="คำถามใหม่", asked_at=utcnow()),
+                HeldNotice(key="k-old", group_id="Cg", text="เก่า", created_at=old),
+                HeldNotice(key="k-new", group_id="Cg", text="ใหม่", created_at=utcnow()),
+            ]
+        )
+    assert runner.invoke(args=["purge"]).exit_code == 0
+    with db.session() as session:
+        assert session.scalars(select(OpenQuestion.text)).all() == ["คำถามใหม่"]
+        assert session.scalars(select(HeldNotice.key)).all() == ["k-new"]
