@@ -52,7 +52,7 @@ def build(session) -> None:
     )  # fmt: skip
     provinces = session.scalars(select(Province.id)).all()
     for province_id in provinces:
-        session.add(Phase(province_id=province_id, fiscal_year=2570, number=1, title="ระยะที่ 1",
+        session.add(Phase(province_id=province_id, fiscal_year=2568, number=1, title="ระยะที่ 1",
                           deadline=dt.date(2027, 1, 31)))  # fmt: skip
         for kind in ("regional", "local"):
             group = Group(line_group_id=f"C{province_id:04d}{kind}", member_count=40,

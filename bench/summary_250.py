@@ -40,7 +40,7 @@ def build(session) -> Province:
         (dt.date(2027, 1, 31), dt.date(2027, 3, 31), dt.date(2027, 4, 30)), start=1
     ):
         session.add(
-            Phase(province_id=province.id, fiscal_year=2570, number=number, title=f"ระยะ {number}",
+            Phase(province_id=province.id, fiscal_year=2568, number=number, title=f"ระยะ {number}",
                   deadline=deadline)
         )  # fmt: skip
     session.execute(

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from bot.db import get_db
 from models import Agency, ChatSetup, Framework, Group, Province, RoleGrant, roles
 from models.agency_import import import_agencies, province_named, read_rows
-from models.calendar import CalendarError, fiscal_year_of
+from models.calendar import CalendarError, round_year
 from models.calendar import replace as replace_calendar
 from models.calendar import show as show_calendar
 from models.framework_file import FrameworkError
@@ -165,9 +165,7 @@ def calendar_show(province: str, year: int | None, as_json: bool):
     """Print the calendar as the JSON object `calendar load` accepts."""
     with get_db().session() as session:
         found = _province(session, province)
-        document = show_calendar(
-            session, found, year or found.fiscal_year or fiscal_year_of(today())
-        )
+        document = show_calendar(session, found, year or round_year(found, today()))
     click.echo(json.dumps(document, ensure_ascii=False, indent=None if as_json else 2))
 
 

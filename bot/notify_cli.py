@@ -14,7 +14,7 @@ from bot.db import get_db
 from bot.domain_cli import _province
 from bot.stats import push_usage
 from models import HeldNotice, utcnow
-from models.budget import group_sizes, month_bounds, month_candidates, plan
+from models.budget import DEFAULT_GROUP_SIZE, group_sizes, month_bounds, month_candidates, plan
 from models.notifications import BANGKOK
 
 notifications_cli = click.Group("notifications", help="แจ้งเตือนตามปฏิทิน")
@@ -58,9 +58,10 @@ def budget_command(as_json: bool):
     now = dt.datetime.now(BANGKOK)
     with get_db().session() as session:
         _, used = push_usage(session, utcnow())
-        decisions = plan(session, now, config["LINE_MONTHLY_MESSAGE_BUDGET"])
+        month = month_candidates(session, now)
+        decisions = plan(session, now, config["LINE_MONTHLY_MESSAGE_BUDGET"], month)
         sizes = group_sizes(session)
-        upcoming = [c for c in month_candidates(session, now) if c.at >= now and c.costs]
+        upcoming = [c for c in month if c.at >= now and c.costs]
         held = session.scalars(select(HeldNotice).where(HeldNotice.delivered_at.is_(None))).all()
         report = {
             "month": month_bounds(now)[0].strftime("%Y-%m"),
@@ -71,7 +72,7 @@ def budget_command(as_json: bool):
                     "at": c.at.isoformat(),
                     "group_id": c.group_id,
                     "kind": c.kind,
-                    "estimated_messages": sizes.get(c.group_id, 40),
+                    "estimated_messages": sizes.get(c.group_id, DEFAULT_GROUP_SIZE),
                     "delivery": decisions[c.key],
                 }
                 for c in sorted(upcoming, key=lambda c: c.at)

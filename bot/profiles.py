@@ -7,7 +7,7 @@ import unicodedata
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from bot.events import Event
 from bot.line_client import LineClient, LineError
@@ -47,26 +47,21 @@ def fetch_name(client: LineClient, event: Event) -> str | None:
     return None
 
 
-def refresh(db, client: LineClient, raw: dict, now: datetime) -> None:
-    """Before an event is handled, make sure its sender's display name is known and recent."""
+def stale_sender(session: Session, raw: dict, now: datetime) -> Event | None:
+    """The event, when its sender's name is unknown or a week old and should be looked up."""
     event = Event(raw)
     if event.type not in NAMED_EVENTS or not event.user_id:
+        return None
+    person = session.scalar(select(Person).where(Person.line_user_id == event.user_id))
+    return event if is_stale(person, now) else None
+
+
+def remember(session: Session, user_id: str, name: str, now: datetime) -> None:
+    """Store a looked-up name ("" when LINE refused) in the event's own transaction."""
+    person = session.scalar(select(Person).where(Person.line_user_id == user_id))
+    if person is None:
         return
-    with db.session() as session:
-        person = session.scalar(select(Person).where(Person.line_user_id == event.user_id))
-        if not is_stale(person, now):
-            return
-    name = fetch_name(client, event)  # outside any transaction: a slow LINE holds no lock
-    with db.session() as session:
-        person = session.scalar(select(Person).where(Person.line_user_id == event.user_id))
-        if person is None:
-            person = Person(line_user_id=event.user_id, first_seen=now)
-            try:
-                with session.begin_nested():
-                    session.add(person)
-            except IntegrityError:  # another worker recorded the person first
-                person = session.scalar(select(Person).where(Person.line_user_id == event.user_id))
-        if name:
-            person.display_name, person.name_refreshed_at = name, now
-        else:
-            person.name_refreshed_at = now - REFRESH_AFTER + RETRY_AFTER_FAILURE
+    if name:
+        person.display_name, person.name_refreshed_at = name, now
+    else:
+        person.name_refreshed_at = now - REFRESH_AFTER + RETRY_AFTER_FAILURE

@@ -89,17 +89,18 @@ class Worker:
         return len(ids)
 
     def process_one(self, event_id: int) -> None:
-        """Refresh the sender's name, handle the event in one transaction, then send its reply."""
+        """Look the sender's name up if stale, handle the event in one transaction (which also
+        stores the name), then send its reply."""
         with self.db.session() as session:
             row = session.get(InboxEvent, event_id)
-            raw = json.loads(row.payload) if row is not None else None
-        if raw is not None:
-            profiles.refresh(self.db, self.sender.client, raw, utcnow())
-        planned = self._process(event_id)
+            stale = row and profiles.stale_sender(session, json.loads(row.payload), utcnow())
+        # Outside any transaction: a slow LINE call holds no lock.
+        name = (profiles.fetch_name(self.sender.client, stale) or "") if stale else None
+        planned = self._process(event_id, name)
         if planned is not None:
             self.sender.call(*planned)
 
-    def _process(self, event_id: int) -> tuple | None:
+    def _process(self, event_id: int, name: str | None = None) -> tuple | None:
         now = utcnow()
         with self.db.session() as session:
             row = hold(session, InboxEvent, event_id, self.owner, now, self.lease)
@@ -110,6 +111,8 @@ class Worker:
                 row.kind = classify(raw)
             event = Event(raw)
             record_chat(session, event, now)
+            if name is not None:
+                profiles.remember(session, event.user_id, name, now)
             try:
                 with session.begin_nested():
                     addressed, reply_row = self._handle(session, row, event, now)

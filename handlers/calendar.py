@@ -11,7 +11,7 @@ from bot.replies import Reply
 from bot.router import Context, Router
 from handlers.permissions import COORDINATOR_ONLY
 from models import roles
-from models.calendar import fiscal_year_of, parse_thai_date, thai_date
+from models.calendar import parse_thai_date, round_year, thai_date
 from models.domain import Milestone, Phase, Province
 
 MOVE_PATTERN = re.compile(r"^ระยะ(?:ที่)?\s*(\d+)\s+(.+)$")
@@ -30,7 +30,7 @@ def _province(ctx: Context) -> Province | None:
 
 
 def _year(province: Province, today: dt.date) -> int:
-    return province.fiscal_year or fiscal_year_of(today)
+    return round_year(province, today)
 
 
 def show_calendar(ctx: Context, args: str) -> Reply:

@@ -107,6 +107,7 @@ def flag_departed_admins(ctx: Context, args: str) -> Reply | None:
 
 
 SWITCH = {"เปิด": True, "ปิด": False}
+SEVERAL_PROVINCES = "คุณดูแลหลายจังหวัด โปรดพิมพ์คำสั่งนี้ในกลุ่มของจังหวัดที่ต้องการตั้งค่า"
 
 
 def confirm_registrations(ctx: Context, args: str) -> Reply:
@@ -119,7 +120,7 @@ def confirm_registrations(ctx: Context, args: str) -> Reply:
         current = "เปิด" if provinces[0].confirm_registrations else "ปิด"
         return Reply.text(f"ตอนนี้การยืนยันคำขอ{current}อยู่\nวิธีใช้: ยืนยันลงทะเบียน เปิด|ปิด")
     if len(provinces) > 1:
-        return Reply.text("คุณดูแลหลายจังหวัด โปรดพิมพ์คำสั่งนี้ในกลุ่มของจังหวัดนั้น")
+        return Reply.text(SEVERAL_PROVINCES)
     province: Province = provinces[0]
     province.confirm_registrations = wanted
     roles.audit(
@@ -143,7 +144,7 @@ def reminder_days(ctx: Context, args: str) -> Reply:
         current = provinces[0].reminder_days or "7,3,1,0"
         return Reply.text(f"ตอนนี้แจ้งเตือนก่อนกำหนด {current} วัน\nวิธีใช้: วันแจ้งเตือน 7,3,1,0")
     if len(provinces) > 1:
-        return Reply.text("คุณดูแลหลายจังหวัด โปรดพิมพ์คำสั่งนี้ในกลุ่มของจังหวัดนั้น")
+        return Reply.text(SEVERAL_PROVINCES)
     text = ",".join(str(d) for d in sorted(days, reverse=True))
     provinces[0].reminder_days = text
     roles.audit(ctx.session, ctx.event.user_id, "province.reminder_days", days=text)

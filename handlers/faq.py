@@ -71,7 +71,9 @@ def ask(ctx: Context, args: str) -> Reply:
     ถาม <คำถาม> เช่น ถาม ส่ง OIT รอบแรกถึงวันไหน"""
     if not args.strip():
         return Reply.text("วิธีใช้: ถาม <คำถาม> เช่น ถาม OIT ต้องเผยแพร่กี่ข้อ", quote=True)
-    return answer_question(ctx, args) or Reply.text("ยินดีค่ะ/ครับ มีคำถามพิมพ์ ถาม <คำถาม> ได้เลย")
+    return answer_question(ctx, args) or Reply.text(
+        "ยินดีช่วยเหลือ มีคำถามเรื่อง ITA พิมพ์ ถาม ตามด้วยคำถามได้เลย"
+    )
 
 
 def addressed_text(ctx: Context, text: str) -> Reply | None:

@@ -18,14 +18,16 @@ from models.oit_context import local_today
 BY_ID = re.compile(r"^#?(\d+)\s*(.*)$", re.S)
 
 
-def _question(ctx: Context, args: str) -> tuple[OpenQuestion | None, str]:
+def _question(ctx: Context, args: str, usage: str) -> tuple[OpenQuestion | None, str, Reply | None]:
+    """(question, text after its number, or a reply saying what to type instead)."""
     match = BY_ID.match(args.strip())
     if not match:
-        return None, ""
+        return None, "", Reply.text(usage)
     row = ctx.session.get(OpenQuestion, int(match.group(1)))
     if row is None or row.province_id not in {p.id for p in ctx.state["provinces"]}:
-        return None, ""
-    return row, match.group(2).strip()
+        missing = f"ไม่พบคำถาม #{match.group(1)} ของจังหวัดคุณ ดูเลขที่ถูกต้องได้จาก คำถามค้าง"
+        return None, "", Reply.text(missing)
+    return row, match.group(2).strip(), None
 
 
 def open_questions(ctx: Context, args: str) -> Reply:
@@ -49,9 +51,10 @@ def open_questions(ctx: Context, args: str) -> Reply:
 def answer(ctx: Context, args: str) -> Reply:
     """ตอบคำถามที่บอทตอบไม่ได้ ส่งคำตอบไปยังผู้ถาม (ผู้ประสานงาน)
     ตอบ #<เลขคำถาม> <คำตอบ>"""
-    row, text = _question(ctx, args)
-    if row is None or not text:
-        return Reply.text("วิธีใช้: ตอบ #<เลขคำถาม> <คำตอบ> (ดูเลขได้จาก คำถามค้าง)")
+    usage = "วิธีใช้: ตอบ #<เลขคำถาม> <คำตอบ> (ดูเลขได้จาก คำถามค้าง)"
+    row, text, refusal = _question(ctx, args, usage)
+    if refusal or not text:
+        return refusal or Reply.text(usage)
     row.status, row.answer = "answered", text[:4000]
     row.answered_by, row.answered_at = ctx.event.user_id, ctx.now
     roles.audit(ctx.session, ctx.event.user_id or "", "faq.answer", question=row.id)
@@ -67,9 +70,11 @@ def answer(ctx: Context, args: str) -> Reply:
 def add_entry(ctx: Context, args: str) -> Reply:
     """เพิ่มคำถามที่ตอบแล้วเข้าคลังคำถามที่พบบ่อยของบอท (ผู้ประสานงาน)
     เพิ่มคำถาม #<เลขคำถาม>"""
-    row, _ = _question(ctx, args)
-    if row is None or row.status != "answered" or not row.answer:
-        return Reply.text("วิธีใช้: เพิ่มคำถาม #<เลขคำถาม> (เฉพาะคำถามที่ตอบแล้ว)")
+    row, _, refusal = _question(ctx, args, "วิธีใช้: เพิ่มคำถาม #<เลขคำถาม>")
+    if refusal:
+        return refusal
+    if row.status != "answered" or not row.answer:
+        return Reply.text(f"คำถาม #{row.id} ยังไม่มีคำตอบ ตอบก่อนด้วย ตอบ #{row.id} <คำตอบ>")
     key = f"added-{row.id}"
     if ctx.session.scalar(select(FaqEntry).where(FaqEntry.key == key)) is None:
         province = next(p for p in ctx.state["provinces"] if p.id == row.province_id)

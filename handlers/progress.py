@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
-
 from bot.replies import Reply, text_message
 from bot.router import Context, Router
 from handlers.cards import flex, status_card
 from handlers.permissions import COORDINATOR_ONLY, known_person
+from models import held, roles
 from models import oit_progress as progress
-from models import roles
 from models.calendar import thai_date
-from models.domain import Agency
+from models.domain import Agency, Province
 from models.oit_context import current_phase, framework_for, local_today, resolve_agency
 from models.oit_notices import untold
-from models.oit_records import current
+from models.oit_records import current, item_status
 from models.oit_summary import summary_text
-from models.submissions import APPROVED, FIX, MISSING, PENDING, ToolScore
+from models.submissions import APPROVED, FIX, MISSING, PENDING, ToolScore, tool_row
 
 ESTIMATE = "คะแนนจำลองเป็นการประมาณการจากผลตรวจของจังหวัด ไม่ใช่ผลทางการของ ป.ป.ช."
 SCORE = re.compile(r"(?i)\b(IIT|EIT)\s*[:=]?\s*([0-9]+(?:\.[0-9]+)?)")
@@ -54,16 +52,16 @@ def status(ctx: Context, args: str) -> Reply:
         return agency
     framework = framework_for(ctx.session, agency, ctx.now)
     codes = progress.item_codes(ctx.session, framework.id)
-    counts = progress.counts_by_agency(ctx.session, [agency.id], framework.id, len(codes))[
-        agency.id
-    ]
     rows = current(ctx.session, agency.id, framework.id)
-    todo = [c for c in codes if c not in rows or rows[c].review == FIX]
-    sim = progress.simulate(
-        framework, counts, progress.tool_scores(ctx.session, agency, framework.id)
-    )
+    counts = {APPROVED: 0, PENDING: 0, FIX: 0, MISSING: 0}
+    for code in codes:
+        counts[item_status(rows.get(code))] += 1
+    todo = [c for c in codes if item_status(rows.get(c)) in (MISSING, FIX)]
+    tools = progress.tool_scores(ctx.session, {agency.id: agency}, framework.id)[agency.id]
+    sim = progress.simulate(framework, counts, tools)
     extra = []
-    phase = current_phase(ctx.session, agency.province_id, local_today(ctx.now))
+    province = ctx.session.get(Province, agency.province_id)
+    phase = current_phase(ctx.session, province, local_today(ctx.now))
     if phase:
         extra.append(f"ระยะที่ {phase.number} ส่งภายใน {thai_date(phase.deadline)}")
     extra.append(f"คะแนน OIT จำลอง {sim.oit:.2f}")
@@ -80,7 +78,7 @@ def status(ctx: Context, args: str) -> Reply:
     if person and agency.id in {a.id for a in roles.admin_agencies(ctx.session, person)}:
         news = untold(ctx.session, agency.id, ctx.now)
         if news:
-            messages.append(text_message("ข่าวจากบอท:\n" + "\n".join(news)))
+            messages.append(text_message(held.HEADER + "\n" + "\n".join(news)))
     return Reply(messages)
 
 
@@ -104,16 +102,8 @@ def record_scores(ctx: Context, args: str) -> Reply:
         return Reply.text("คะแนนต้องอยู่ระหว่าง 0 ถึง 100", quote=True)
     framework = framework_for(ctx.session, agency, ctx.now)
     for tool, value in found:
-        tool = tool.upper()
-        row = ctx.session.scalar(
-            select(ToolScore).where(
-                ToolScore.agency_id == agency.id,
-                ToolScore.framework_id == framework.id,
-                ToolScore.tool == tool,
-            )
-        ) or ToolScore(agency_id=agency.id, framework_id=framework.id, tool=tool)
+        row = tool_row(ctx.session, ToolScore, agency.id, framework.id, tool.upper())
         row.score, row.recorded_by, row.recorded_at = float(value), person.line_user_id, ctx.now
-        ctx.session.add(row)
     roles.audit(ctx.session, person.line_user_id, "scores", agency=agency.code, scores=found)
     ctx.session.flush()
     return status(ctx, agency.code)

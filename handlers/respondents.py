@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
-
 from bot.replies import Reply
 from bot.router import Context, Router
 from handlers.progress import _agency
 from models import roles
 from models.oit_context import framework_for
-from models.submissions import RespondentCount
+from models.submissions import RespondentCount, tool_row
 
 COUNT = re.compile(r"(?i)\b(IIT|EIT)\s*[:=]?\s*([0-9๐-๙]+)\s*/\s*([0-9๐-๙]+)")
 THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
@@ -41,16 +39,9 @@ def record_counts(ctx: Context, text: str) -> Reply:
         answered, target = int(answered.translate(THAI_DIGITS)), int(target.translate(THAI_DIGITS))
         if target <= 0 or answered > 100_000:
             return Reply.text("จำนวนไม่ถูกต้อง ตัวอย่าง: IIT 13/20 (ตอบแล้ว 13 คน จากเป้า 20 คน)")
-        row = ctx.session.scalar(
-            select(RespondentCount).where(
-                RespondentCount.agency_id == agency.id,
-                RespondentCount.framework_id == framework.id,
-                RespondentCount.tool == tool.upper(),
-            )
-        ) or RespondentCount(agency_id=agency.id, framework_id=framework.id, tool=tool.upper())
+        row = tool_row(ctx.session, RespondentCount, agency.id, framework.id, tool.upper())
         row.answered, row.target = answered, target
         row.recorded_by, row.recorded_at = person.line_user_id, ctx.now
-        ctx.session.add(row)
         status = "ครบเป้าแล้ว" if answered >= target else f"ขาดอีก {target - answered} คน"
         lines.append(f"{tool.upper()} {answered}/{target} {status}")
     roles.audit(ctx.session, person.line_user_id, "respondents", agency=agency.code, counts=found)

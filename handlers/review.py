@@ -25,15 +25,21 @@ USAGE = (
 )
 
 
+def parse_verdict(text: str, start: int = 0) -> tuple[str | None, str, int]:
+    """(approved|fix|None, the reason after it, where the verdict word starts)."""
+    verdict = VERDICT.search(text, start)
+    if verdict is None:
+        return None, "", len(text)
+    outcome = APPROVED if verdict.group(1) == "ผ่าน" else FIX
+    return outcome, text[verdict.end() :].strip(), verdict.start()
+
+
 def parse_review(args: str) -> tuple[str, list[str], str | None, str]:
     """(agency text, item codes, approved|fix|None, reason) from 'L004 O1-O3 แก้ไข เหตุผล'."""
     item = ITEM.search(args)
     if item is None:
         return args.strip(), [], None, ""
-    verdict = VERDICT.search(args, item.start())
-    end = verdict.start() if verdict else len(args)
-    outcome = None if verdict is None else (APPROVED if verdict.group(1) == "ผ่าน" else FIX)
-    reason = args[verdict.end() :].strip() if verdict else ""
+    outcome, reason, end = parse_verdict(args, item.start())
     return args[: item.start()].strip(), find_items(args[item.start() : end]), outcome, reason
 
 
@@ -76,11 +82,9 @@ def _review_by_id(ctx: Context, submission_id: int, rest: str) -> Reply:
         return Reply.text(f"ไม่พบรายการ #{submission_id} ในจังหวัดของคุณ")
     if row.state != CURRENT:
         return Reply.text(f"{row.item_code} ของ{agency.name} มีลิงก์ใหม่แล้ว โปรดตรวจรายการล่าสุด")
-    verdict = VERDICT.search(rest)
-    if verdict is None:
-        return Reply.text("โปรดระบุ ผ่าน หรือ แก้ไข <เหตุผล>")
-    outcome = APPROVED if verdict.group(1) == "ผ่าน" else FIX
-    reason = rest[verdict.end() :].strip()
+    outcome, reason, _ = parse_verdict(rest)
+    if outcome is None:
+        return Reply.text(f"โปรดระบุผล เช่น ตรวจ #{row.id} ผ่าน หรือ ตรวจ #{row.id} แก้ไข <เหตุผล>")
     if outcome == FIX and not reason:
         return Reply.text(f"โปรดพิมพ์เหตุผลที่ต้องแก้ไข: ตรวจ #{row.id} แก้ไข <เหตุผล>")
     return Reply.text(f"{agency.name}: {_decide(ctx, row, outcome, reason)}")

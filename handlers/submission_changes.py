@@ -7,8 +7,8 @@ from bot.router import Context, Router
 from handlers.submissions import _event_time, record_lines
 from models import oit_records, roles
 from models.domain import Agency
-from models.oit_parser import has_item_link
-from models.submissions import CURRENT, SUPERSEDED
+from models.oit_parser import has_item_link, parse_links
+from models.submissions import SUPERSEDED
 
 
 def message_edited(ctx: Context, args: str) -> Reply | None:
@@ -27,11 +27,9 @@ def message_edited(ctx: Context, args: str) -> Reply | None:
         agency = next(iter(mine.values()))
     if agency is None or agency.id not in mine:
         return None
-    for row in rows:
-        if row.state == CURRENT:
-            row.state, row.ended_at, row.ended_by = SUPERSEDED, ctx.now, ctx.event.user_id
+    oit_records.end_message(ctx.session, message_id, ctx.event.user_id, ctx.now, SUPERSEDED)
     ctx.session.flush()
-    reply = record_lines(ctx, agency, text)
+    reply = record_lines(ctx, agency, parse_links(text))
     reply.messages[0]["text"] = "อ่านข้อความที่แก้ไขแล้ว: " + reply.messages[0]["text"]
     return reply
 
@@ -39,7 +37,7 @@ def message_edited(ctx: Context, args: str) -> Reply | None:
 def message_unsent(ctx: Context, args: str) -> Reply | None:
     message_id = ctx.event.unsent_message_id
     if message_id:
-        codes = oit_records.withdraw_message(
+        codes = oit_records.end_message(
             ctx.session, message_id, ctx.event.user_id or "unknown", ctx.now
         )
         if codes:

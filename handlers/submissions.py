@@ -7,12 +7,12 @@ import datetime as dt
 from bot.replies import Reply
 from bot.router import Context, Router
 from handlers.permissions import COORDINATOR_ONLY, known_person
-from models import oit_records, roles
+from models import held, oit_records, roles
 from models.agency_names import short_name
 from models.domain import Agency
 from models.oit_context import framework_for, resolve_agency
 from models.oit_notices import untold
-from models.oit_parser import ITEM, find_items, has_item_link, parse_links
+from models.oit_parser import ITEM, ParsedLinks, find_items, has_item_link, parse_links
 from models.url_rules import url_problem, url_warnings
 
 NOT_ADMIN = "คุณยังไม่ได้เป็นแอดมินของหน่วยงานใด พิมพ์ ลงทะเบียน <ชื่อหน่วยงาน> ก่อนส่งลิงก์"
@@ -33,7 +33,11 @@ def _choose(
     """The agency a message is for, or a Thai reply saying why it cannot be decided."""
     chosen, other = resolve_agency(ctx.session, hint, agencies, [])
     if other is not None:
-        return Reply.text(f"ขออภัย คุณไม่ได้เป็นแอดมินของ{other.name} จึงส่งแทนไม่ได้", quote=True)
+        return Reply.text(
+            f"ขออภัย คุณไม่ได้เป็นแอดมินของ{other.name} จึงทำรายการแทนหน่วยงานนี้ไม่ได้ "
+            f"หากคุณดูแลหน่วยงานนี้ พิมพ์ ลงทะเบียน {other.code}",
+            quote=True,
+        )
     if chosen is not None or len(agencies) == 1:
         return chosen or agencies[0]
     lines = [f"• {a.name} (รหัส {a.code})" for a in agencies]
@@ -46,13 +50,14 @@ def _choose(
     )
 
 
-def record_lines(ctx: Context, agency: Agency, text: str, *, on_behalf: bool = False) -> Reply:
-    """Check and record every line; bad lines are explained and change nothing."""
+def record_lines(
+    ctx: Context, agency: Agency, parsed: ParsedLinks, *, on_behalf: bool = False
+) -> Reply:
+    """Check and record every parsed line; bad lines are explained and change nothing."""
     framework = framework_for(ctx.session, agency, ctx.now)
     if framework is None:
         return Reply.text("ยังไม่มีกรอบการประเมินในระบบ โปรดแจ้งผู้ดูแลระบบ")
     codes = [item.code for item in oit_records.items_of(ctx.session, framework.id)]
-    parsed = parse_links(text)
     problems = [f"บรรทัด {b.line_no}: {b.reason}" for b in parsed.bad]
     warnings, saved = [], []
     for line in parsed.items:
@@ -62,10 +67,9 @@ def record_lines(ctx: Context, agency: Agency, text: str, *, on_behalf: bool = F
                 f"(มี {codes[0]}–{codes[-1]})"
             )
             continue
-        broken = [(url, url_problem(url)) for url in line.urls]
-        broken = [(url, why) for url, why in broken if why]
+        broken = next((why for why in map(url_problem, line.urls) if why), None)
         if broken:
-            problems.append(f"บรรทัด {line.line_no} ({line.code}): {broken[0][1]}")
+            problems.append(f"บรรทัด {line.line_no} ({line.code}): {broken}")
             continue
         oit_records.record(
             ctx.session, agency, framework, line.code, line.urls,
@@ -91,7 +95,7 @@ def record_lines(ctx: Context, agency: Agency, text: str, *, on_behalf: bool = F
     if problems and not saved:
         body.append(USAGE)
     if news:
-        body += ["ข่าวจากบอท:", *news]
+        body += [held.HEADER, *news]
     return Reply.text("\n".join(body)[:4900], quote=True)
 
 
@@ -103,10 +107,11 @@ def submit(ctx: Context, args: str) -> Reply:
     if not agencies:
         waiting = roles.grants(ctx.session, ctx.state["person"], roles.AGENCY_ADMIN, "pending")
         return Reply.text(WAITING if waiting else NOT_ADMIN, quote=True)
-    if not has_item_link(args):
+    parsed = parse_links(args)
+    if not parsed.items:
         return Reply.text(USAGE, quote=True)
-    chosen = _choose(ctx, parse_links(args).agency_hint, agencies, "ส่ง", args)
-    return chosen if isinstance(chosen, Reply) else record_lines(ctx, chosen, args)
+    chosen = _choose(ctx, parsed.agency_hint, agencies, "ส่ง", args)
+    return chosen if isinstance(chosen, Reply) else record_lines(ctx, chosen, parsed)
 
 
 def cancel(ctx: Context, args: str) -> Reply:
@@ -149,7 +154,7 @@ def submit_on_behalf(ctx: Context, args: str) -> Reply:
         return Reply.text("วิธีใช้: ส่งแทน <รหัสหรือชื่อหน่วยงาน> O5 https://… (ระบุหน่วยงานให้ชัด)")
     if "ยกเลิก" in args and codes and not parsed.items:
         return withdraw_items(ctx, agency, codes)
-    reply = record_lines(ctx, agency, args, on_behalf=True)
+    reply = record_lines(ctx, agency, parsed, on_behalf=True)
     roles.audit(ctx.session, ctx.event.user_id, "oit.on_behalf", agency=agency.code, items=codes)
     return reply
 

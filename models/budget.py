@@ -7,10 +7,8 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.calendar import fiscal_year_of
 from models.chats import Group
-from models.domain import Province
-from models.notifications import BANGKOK, Candidate, candidates
+from models.notifications import BANGKOK, Candidate, candidates_between
 from models.outbox import OutboxMessage
 
 DEFAULT_GROUP_SIZE = 40  # until LINE has told us the group's member count
@@ -25,16 +23,7 @@ def month_bounds(at: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
 
 def month_candidates(session: Session, at: dt.datetime) -> list[Candidate]:
     """Every province's candidates whose moment falls in the month of `at`."""
-    start, following = month_bounds(at)
-    found = []
-    for province in session.scalars(select(Province)):
-        years = {
-            fiscal_year_of(start.date()),
-            fiscal_year_of((following - dt.timedelta(days=1)).date()),
-        }
-        for year in years:
-            found += [c for c in candidates(session, province, year) if start <= c.at < following]
-    return found
+    return candidates_between(session, *month_bounds(at))
 
 
 def group_sizes(session: Session) -> dict[str, int]:
@@ -58,10 +47,13 @@ def other_pushes(session: Session, at: dt.datetime) -> int:
     )
 
 
-def plan(session: Session, at: dt.datetime, budget: int) -> dict[str, str]:
-    """{candidate key: "push" or "held"} for the month of `at`, greedy by priority."""
+def plan(
+    session: Session, at: dt.datetime, budget: int, month: list[Candidate] | None = None
+) -> dict[str, str]:
+    """{candidate key: "push" or "held"} for the month of `at`, greedy by priority
+    (`month`: that month's candidates when the caller already has them)."""
     sizes = group_sizes(session)
-    month = [c for c in month_candidates(session, at) if c.costs]
+    month = [c for c in (month_candidates(session, at) if month is None else month) if c.costs]
     # Reserve one push to each coordinators' group: the warning that notices are being held.
     coordinators = {c.group_id for c in month if c.group_kind == "coordinators"}
     reserve = sum(sizes.get(g, DEFAULT_GROUP_SIZE) for g in coordinators)
@@ -74,7 +66,3 @@ def plan(session: Session, at: dt.datetime, budget: int) -> dict[str, str]:
         else:
             decisions[c.key] = "held"
     return decisions
-
-
-def estimated(session: Session, c: Candidate) -> int:
-    return group_sizes(session).get(c.group_id, DEFAULT_GROUP_SIZE)

@@ -19,6 +19,11 @@ def fiscal_year_of(day: dt.date) -> int:
     return day.year + BE_OFFSET + (1 if day.month >= 10 else 0)
 
 
+def round_year(province, today: dt.date) -> int:
+    """The fiscal year of the round a province is running: the year it chose, else today's."""
+    return (province.fiscal_year if province is not None else None) or fiscal_year_of(today)
+
+
 def thai_date(day: dt.date, with_weekday: bool = False) -> str:
     """15 มี.ค. 2570 (Buddhist Era), the way officers write dates."""
     fmt = "%A %-d %b %Y" if with_weekday else "%-d %b %Y"

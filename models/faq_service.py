@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.calendar import fiscal_year_of, thai_date
+from models.calendar import round_year, thai_date
 from models.domain import Framework, FrameworkItem, Milestone, Phase, Province
 from models.faq import FaqEntry
 from models.faq_file import PLACEHOLDER
 from models.faq_index import FaqIndex, Match, is_chatter
 from models.frameworks import active_framework
+from models.oit_context import current_phase, phases
 
 CHECK_MANUAL = "โปรดตรวจสอบคู่มือของปีปัจจุบัน"
 DATA_YEAR = {"assessed": "ของปีงบประมาณที่ประเมิน ({year})", "previous": "ของปีงบประมาณก่อนหน้า ({year})"}
@@ -129,7 +130,7 @@ def calendar_values(session: Session, province: Province | None, today: dt.date)
     """Placeholder values ({phase1_deadline}, {oit_entry_end}, …) in Buddhist-Era Thai dates."""
     if province is None:
         return {}
-    year = province.fiscal_year or fiscal_year_of(today)
+    year = round_year(province, today)
     values = {}
     for m in session.scalars(
         select(Milestone).where(Milestone.province_id == province.id, Milestone.fiscal_year == year)
@@ -137,18 +138,11 @@ def calendar_values(session: Session, province: Province | None, today: dt.date)
         for edge in ("start", "end"):
             if getattr(m, edge):
                 values[f"{m.key}_{edge}"] = thai_date(getattr(m, edge))
-    phases = session.scalars(
-        select(Phase)
-        .where(Phase.province_id == province.id, Phase.fiscal_year == year)
-        .order_by(Phase.number)
-    ).all()
-    for p in phases:
+    for p in phases(session, province.id, year):
         values[f"phase{p.number}_deadline"] = thai_date(p.deadline)
-    upcoming = [p for p in phases if p.deadline >= today] or phases[-1:]
-    if upcoming:
-        values["current_phase_deadline"] = (
-            f"{thai_date(upcoming[0].deadline)} (ระยะที่ {upcoming[0].number})"
-        )
+    phase = current_phase(session, province, today)
+    if phase:
+        values["current_phase_deadline"] = f"{thai_date(phase.deadline)} (ระยะที่ {phase.number})"
     return values
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from models import framework_file
 from models.base import utcnow
-from models.calendar import fiscal_year_of
+from models.calendar import round_year
 from models.domain import Framework, FrameworkItem, Province
 
 SHIPPED = Path(__file__).resolve().parent.parent / "data" / "frameworks"
@@ -77,7 +77,7 @@ def active_framework(
     session: Session, province: Province | None, today: dt.date, scheme: str = "nacc"
 ) -> Framework | None:
     """The province's chosen fiscal year, else the current one, else the newest loaded."""
-    year = (province.fiscal_year if province else None) or fiscal_year_of(today)
+    year = round_year(province, today)
     found = session.scalar(
         select(Framework).where(Framework.scheme == scheme, Framework.fiscal_year == year)
     )

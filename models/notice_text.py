@@ -15,7 +15,7 @@ from models.faq import OpenQuestion
 from models.frameworks import active_framework
 from models.link_verdict import PROBLEMS
 from models.notifications import MILESTONES, Candidate
-from models.oit_summary import GROUP_KINDS, summary_text
+from models.oit_summary import group_agencies, summary_text
 from models.respondent_notice import respondents_reminder
 from models.submissions import APPROVED, CURRENT, FIX, MISSING, PENDING, LinkCheck, Submission
 
@@ -30,16 +30,7 @@ def units(text: str) -> int:
 def behind(session: Session, province: Province, group_kind: str, today: dt.date) -> list[tuple]:
     """(agency, missing, to fix) for the group's agencies that still have work, most first."""
     framework = active_framework(session, province, today)
-    agencies = {
-        a.id: a
-        for a in session.scalars(
-            select(Agency).where(
-                Agency.province_id == province.id,
-                Agency.active.is_(True),
-                Agency.kind.in_(GROUP_KINDS[group_kind]),
-            )
-        )
-    }
+    agencies = group_agencies(session, province, group_kind)
     if framework is None or not agencies:
         return []
     total = len(progress.item_codes(session, framework.id))
@@ -134,8 +125,7 @@ def reminder(session: Session, c: Candidate, province: Province, today: dt.date)
 
 def phase_summary(session: Session, c: Candidate, province: Province, today: dt.date) -> list[dict]:
     """On time, late and still missing for the phase that ended, then the province's summary."""
-    ids = list(session.scalars(select(Agency.id).where(Agency.province_id == province.id,
-                                                        Agency.active.is_(True))))  # fmt: skip
+    ids = list(group_agencies(session, province, None))
     framework = active_framework(session, province, today)
     total = len(progress.item_codes(session, framework.id))
     on_time = progress.complete_by(session, ids, framework.id, total, c.deadline)

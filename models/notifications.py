@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.calendar import round_year
 from models.chats import Group
 from models.domain import ChatSetup, Milestone, Phase, Province
 from models.working_days import next_working_day, previous_working_day
@@ -116,6 +117,16 @@ def candidates(session: Session, province: Province, fiscal_year: int) -> list[C
     for c in routine(province, groups, deadlines):
         found[c.key] = c
     return sorted(found.values(), key=lambda c: (c.at, c.priority, c.group_id))
+
+
+def candidates_between(session: Session, start: dt.datetime, end: dt.datetime) -> list[Candidate]:
+    """Every province's candidates with start <= moment < end (aware datetimes)."""
+    found = []
+    for province in session.scalars(select(Province)):
+        years = {round_year(province, start.date()), round_year(province, end.date())}
+        for year in years:
+            found += [c for c in candidates(session, province, year) if start <= c.at < end]
+    return found
 
 
 def routine(province: Province, groups: dict, deadlines: list[tuple]) -> list[Candidate]:

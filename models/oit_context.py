@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.agency_lookup import clear_winner, find_agencies
-from models.calendar import fiscal_year_of
+from models.calendar import round_year
 from models.domain import Agency, Framework, Phase, Province
 from models.frameworks import active_framework
 
@@ -35,9 +35,9 @@ def phases(session: Session, province_id: int, fiscal_year: int) -> list[Phase]:
     )
 
 
-def current_phase(session: Session, province_id: int, today: dt.date) -> Phase | None:
+def current_phase(session: Session, province: Province, today: dt.date) -> Phase | None:
     """The first phase whose deadline is today or later (the last one once all have passed)."""
-    found = phases(session, province_id, fiscal_year_of(today))
+    found = phases(session, province.id, round_year(province, today))
     return next((p for p in found if p.deadline >= today), found[-1] if found else None)
 
 

@@ -88,21 +88,23 @@ def oit_score(framework: Framework, counts: dict[str, int]) -> float:
     return round(evaluate(document["oit_score"]["expression"], values), 2)
 
 
-def tool_scores(session: Session, agency: Agency, framework_id: int) -> dict[str, float]:
-    """IIT/EIT reported by chat, else from the agency import's iit_score/eit_score columns."""
-    scores = {}
-    extra = json.loads(agency.extra or "{}")
-    for tool in TOOLS:
-        try:
-            scores[tool] = float(extra[f"{tool.lower()}_score"])
-        except (KeyError, TypeError, ValueError):
-            pass
+def tool_scores(session: Session, agencies: dict[int, Agency], framework_id: int) -> dict:
+    """{agency id: {"IIT": …, "EIT": …}}: reported by chat, else the import's iit_score and
+    eit_score columns."""
+    scores: dict[int, dict[str, float]] = {agency_id: {} for agency_id in agencies}
+    for agency_id, agency in agencies.items():
+        extra = json.loads(agency.extra or "{}")
+        for tool in TOOLS:
+            try:
+                scores[agency_id][tool] = float(extra[f"{tool.lower()}_score"])
+            except (KeyError, TypeError, ValueError):
+                pass
     for row in session.scalars(
         select(ToolScore).where(
-            ToolScore.agency_id == agency.id, ToolScore.framework_id == framework_id
+            ToolScore.framework_id == framework_id, ToolScore.agency_id.in_(list(agencies))
         )
     ):
-        scores[row.tool] = row.score
+        scores[row.agency_id][row.tool] = row.score
     return scores
 
 

@@ -112,12 +112,15 @@ def from_message(session: Session, message_id: str) -> list[Submission]:
     )
 
 
-def withdraw_message(session: Session, message_id: str, by: str, now: datetime) -> list[str]:
-    """An unsent message takes back what it recorded; returns the item codes withdrawn."""
+def end_message(
+    session: Session, message_id: str, by: str, now: datetime, state: str = WITHDRAWN
+) -> list[str]:
+    """End what a chat message recorded (withdrawn when unsent, superseded when edited);
+    returns the item codes ended."""
     codes = []
     for row in from_message(session, message_id):
         if row.state == CURRENT:
-            _end(row, WITHDRAWN, by, now)
+            _end(row, state, by, now)
             codes.append(row.item_code)
     return sorted(codes, key=lambda c: int(c[1:]))
 

@@ -3,30 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import oit_progress as progress
 from models.agency_names import LOCAL_KINDS
-from models.calendar import fiscal_year_of, thai_date
+from models.calendar import round_year, thai_date
 from models.domain import Agency, Province
 from models.frameworks import active_framework
 from models.oit_context import current_phase, phases
-from models.submissions import APPROVED, MISSING, ToolScore
+from models.submissions import APPROVED, MISSING
 
 GROUP_KINDS = {"regional": {"regional"}, "local": set(LOCAL_KINDS)}
+
+
+def group_agencies(session: Session, province: Province, group_kind: str | None) -> dict:
+    """{id: agency} for the active agencies a group serves (all of the province's otherwise)."""
+    query = select(Agency).where(Agency.province_id == province.id, Agency.active.is_(True))
+    if group_kind in GROUP_KINDS:
+        query = query.where(Agency.kind.in_(GROUP_KINDS[group_kind]))
+    return {a.id: a for a in session.scalars(query.order_by(Agency.code))}
 
 
 def summary_text(
     session: Session, province: Province, group_kind: str | None, today: dt.date
 ) -> str:
     """Complete / in progress / not started, share approved, projection, honour list, laggards."""
-    query = select(Agency).where(Agency.province_id == province.id, Agency.active.is_(True))
-    if group_kind in GROUP_KINDS:
-        query = query.where(Agency.kind.in_(GROUP_KINDS[group_kind]))
-    agencies = {a.id: a for a in session.scalars(query)}
+    agencies = group_agencies(session, province, group_kind)
     framework = active_framework(session, province, today)
     if not agencies or framework is None:
         return f"จังหวัด{province.name} ยังไม่มีหน่วยงานหรือกรอบการประเมินในระบบ"
@@ -36,7 +40,7 @@ def summary_text(
     complete = [a for a in ids if counts[a][MISSING] == 0]
     started = [a for a in ids if 0 < counts[a][MISSING] < total]
     approved = sum(c[APPROVED] for c in counts.values())
-    phase = current_phase(session, province.id, today)
+    phase = current_phase(session, province, today)
     title = f"สรุป OIT จังหวัด{province.name}"
     if phase:
         title += f" ระยะที่ {phase.number} (ส่งภายใน {thai_date(phase.deadline)})"
@@ -46,7 +50,7 @@ def summary_text(
         f"{len(ids) - len(complete) - len(started)} (จาก {len(ids)} หน่วยงาน)",
         f"ข้อที่ตรวจผ่านแล้ว {100 * approved / (total * len(ids)):.1f}% ของทั้งหมด",
     ]
-    tools = _tool_scores(session, agencies, framework.id)
+    tools = progress.tool_scores(session, agencies, framework.id)
     passing, known = progress.projected_to_pass(framework, counts, tools)
     target = progress.document_of(framework)["national_target"]["share_of_agencies_percent"]
     if known:
@@ -77,7 +81,8 @@ def on_time_by_phase(
     session: Session, province: Province, ids: list[int], framework_id: int, total: int, today
 ) -> list[tuple]:
     """(phase, agencies complete at its deadline) for every phase whose deadline has passed."""
-    passed = [p for p in phases(session, province.id, fiscal_year_of(today)) if p.deadline < today]
+    year = round_year(province, today)
+    passed = [p for p in phases(session, province.id, year) if p.deadline < today]
     return [
         (p, progress.complete_by(session, ids, framework_id, total, p.deadline)) for p in passed
     ]
@@ -91,22 +96,3 @@ def honour_list(
     if not passed:
         return None
     return set(ids).intersection(*(on_time for _, on_time in passed))
-
-
-def _tool_scores(session: Session, agencies: dict, framework_id: int) -> dict:
-    scores: dict[int, dict[str, float]] = {}
-    for agency_id, agency in agencies.items():
-        extra = json.loads(agency.extra or "{}")
-        for tool in progress.TOOLS:
-            value = extra.get(f"{tool.lower()}_score")
-            try:
-                scores.setdefault(agency_id, {})[tool] = float(value)
-            except (TypeError, ValueError):
-                pass
-    for row in session.scalars(
-        select(ToolScore).where(
-            ToolScore.framework_id == framework_id, ToolScore.agency_id.in_(list(agencies))
-        )
-    ):
-        scores.setdefault(row.agency_id, {})[row.tool] = row.score
-    return scores

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.calendar import thai_date
-from models.domain import Agency, Province
+from models.domain import Province
 from models.frameworks import active_framework
-from models.oit_summary import GROUP_KINDS
+from models.oit_summary import group_agencies
 from models.submissions import RespondentCount
 
 TOOLS = ("IIT", "EIT")
@@ -20,15 +20,7 @@ TOOLS = ("IIT", "EIT")
 def below_target(session: Session, province: Province, group_kind: str, today: dt.date):
     """(agency, [Thai notes]) for agencies short of a target or that have not reported."""
     framework = active_framework(session, province, today)
-    agencies = session.scalars(
-        select(Agency)
-        .where(
-            Agency.province_id == province.id,
-            Agency.active.is_(True),
-            Agency.kind.in_(GROUP_KINDS[group_kind]),
-        )
-        .order_by(Agency.code)
-    ).all()
+    agencies = list(group_agencies(session, province, group_kind).values())
     counts = {
         (r.agency_id, r.tool): r
         for r in session.scalars(

@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    select,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -121,3 +122,16 @@ class RespondentCount(Base):
     target: Mapped[int] = mapped_column(Integer)
     recorded_by: Mapped[str] = mapped_column(String(64))
     recorded_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+def tool_row(session, model, agency_id: int, framework_id: int, tool: str):
+    """The agency's ToolScore or RespondentCount row for one tool and year (new if none yet)."""
+    found = session.scalar(
+        select(model).where(
+            model.agency_id == agency_id, model.framework_id == framework_id, model.tool == tool
+        )
+    )
+    if found is None:
+        found = model(agency_id=agency_id, framework_id=framework_id, tool=tool)
+        session.add(found)
+    return found

@@ -6,13 +6,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import select
 
 from bot.db import get_db
 from bot.privacy import purge_expired
-from models import Province, utcnow
-from models.calendar import fiscal_year_of
-from models.notifications import BANGKOK, candidates
+from models import utcnow
+from models.notifications import BANGKOK, candidates_between
 
 LOOKAHEAD_DAYS = 62  # plan two months ahead; the replan job keeps the list current
 
@@ -47,13 +45,8 @@ STATIC_JOBS = (JobSpec("retention-purge", "purge_retention", "cron", {"hour": 3,
 
 def notice_jobs(session, now: dt.datetime) -> list[JobSpec]:
     """One date job per moment in the provinces' calendars (09:00 on working days)."""
-    today = now.astimezone(BANGKOK).date()
-    moments = set()
-    for province in session.scalars(select(Province)):
-        for year in {fiscal_year_of(today), fiscal_year_of(today + dt.timedelta(LOOKAHEAD_DAYS))}:
-            for c in candidates(session, province, year):
-                if now - dt.timedelta(hours=6) <= c.at <= now + dt.timedelta(LOOKAHEAD_DAYS):
-                    moments.add(c.at)
+    window = (now - dt.timedelta(hours=6), now + dt.timedelta(days=LOOKAHEAD_DAYS))
+    moments = {c.at for c in candidates_between(session, *window)}
     return [
         JobSpec(
             f"notices-{at:%Y%m%d-%H%M}",

@@ -12,7 +12,13 @@ from sqlalchemy.orm import Session
 
 from bot.outbox import enqueue_push
 from models import held
-from models.budget import estimated, month_bounds, month_candidates, plan
+from models.budget import (
+    DEFAULT_GROUP_SIZE,
+    group_sizes,
+    month_bounds,
+    month_candidates,
+    plan,
+)
 from models.chats import Person
 from models.domain import Province
 from models.notice_text import build
@@ -46,18 +52,20 @@ def plain(messages: list[dict], session: Session) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(parts))
 
 
-def due(session: Session, at: dt.datetime, province_id: int | None = None) -> list[Candidate]:
-    found = [c for c in month_candidates(session, at) if c.at == at]
-    return [c for c in found if province_id is None or c.province_id == province_id]
+def due(month: list[Candidate], at: dt.datetime, province_id: int | None = None) -> list[Candidate]:
+    """The candidates of the month (see month_candidates) whose moment is `at`."""
+    return [c for c in month if c.at == at and province_id in (None, c.province_id)]
 
 
-def recheck_links(session: Session, at: dt.datetime, now_utc: dt.datetime) -> int:
+def recheck_links(
+    session: Session, month: list[Candidate], at: dt.datetime, now_utc: dt.datetime
+) -> int:
     """A few days before each phase deadline, fetch every current link of the province again."""
     from bot.link_jobs import queue_recheck
     from models import AuditEntry
 
     queued = 0
-    for c in due(session, at):
+    for c in due(month, at):
         if c.kind != "recheck":
             continue
         detail = json.dumps(
@@ -72,14 +80,15 @@ def recheck_links(session: Session, at: dt.datetime, now_utc: dt.datetime) -> in
     return queued
 
 
-def notices(session: Session, at: dt.datetime, config: dict, province_id: int | None = None):
+def notices(session: Session, at: dt.datetime, config: dict, province_id=None, month=None):
     """(candidate, messages, delivery) for every notice due at `at` that has something to say."""
     if quiet(at, config):
         return []
-    decisions = plan(session, at, config["LINE_MONTHLY_MESSAGE_BUDGET"])
+    month = month_candidates(session, at) if month is None else month
+    decisions = plan(session, at, config["LINE_MONTHLY_MESSAGE_BUDGET"], month)
     today = at.astimezone(BANGKOK).date()
     result = []
-    for c in due(session, at, province_id):
+    for c in due(month, at, province_id):
         if not c.costs:
             continue
         now_utc = at.astimezone(dt.UTC).replace(tzinfo=None)
@@ -89,14 +98,14 @@ def notices(session: Session, at: dt.datetime, config: dict, province_id: int | 
     return result
 
 
-def refresh_member_counts(session: Session, at: dt.datetime, config: dict, now_utc) -> None:
+def refresh_member_counts(session: Session, month: list[Candidate], config: dict, now_utc) -> None:
     """The planner prices a push by the group's size: ask LINE for sizes not known this day."""
     from bot.line_client import LineError
     from bot.worker import make_client
     from models.chats import Group
 
     ttl = dt.timedelta(hours=config["MEMBER_COUNT_TTL_HOURS"])
-    wanted = {c.group_id for c in month_candidates(session, at) if c.costs}
+    wanted = {c.group_id for c in month if c.costs}
     stale = session.scalars(
         select(Group).where(Group.line_group_id.in_(wanted), Group.active.is_(True))
     ).all()
@@ -134,9 +143,10 @@ def _push_once(session: Session, to: str, messages: list[dict], key: str) -> boo
 def send(session: Session, at: dt.datetime, config: dict, now_utc: dt.datetime) -> int:
     """The clock's job: queue each due notice once (its key is unique), or hold it."""
     queued = 0
-    recheck_links(session, at, now_utc)
-    refresh_member_counts(session, at, config, now_utc)
-    for c, messages, delivery in notices(session, at, config):
+    month = month_candidates(session, at)  # every province's calendar, read once per job
+    recheck_links(session, month, at, now_utc)
+    refresh_member_counts(session, month, config, now_utc)
+    for c, messages, delivery in notices(session, at, config, month=month):
         if delivery == "push":
             queued += _push_once(session, c.group_id, messages, c.key)
             continue
@@ -154,15 +164,17 @@ def preview(
     session: Session, start: dt.datetime, until: dt.datetime, config: dict, province_id=None
 ):
     """What the clock would queue in [start, until], without queueing anything."""
-    months, cursor = [], month_bounds(start)[0]
+    months, cursor = {}, month_bounds(start)[0]
     while cursor <= until:
-        months += month_candidates(session, cursor)
+        months[cursor] = month_candidates(session, cursor)
         cursor = month_bounds(cursor)[1]
-    moments = sorted({c.at for c in months if start <= c.at <= until})
+    moments = sorted({c.at for month in months.values() for c in month if start <= c.at <= until})
     names = {p.id: p.name for p in session.scalars(select(Province))}
+    sizes = group_sizes(session)
     rows = []
     for at in moments:
-        for c, messages, delivery in notices(session, at, config, province_id):
+        month = months[month_bounds(at)[0]]
+        for c, messages, delivery in notices(session, at, config, province_id, month):
             rows.append(
                 {
                     "at": at.isoformat(),
@@ -176,7 +188,7 @@ def preview(
                         for m in messages
                         for s in (m.get("substitution") or {}).values()
                     ],
-                    "estimated_messages": estimated(session, c),
+                    "estimated_messages": sizes.get(c.group_id, DEFAULT_GROUP_SIZE),
                     "delivery": delivery,
                 }
             )

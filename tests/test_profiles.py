@@ -10,6 +10,7 @@ from sqlalchemy import select
 from bot import profiles
 from bot.eventfactory import text_event
 from bot.line_client import LineError
+from bot.worker import Worker
 from models import Person
 
 
@@ -65,13 +66,19 @@ class RefusingClient:
         raise LineError(404, "Not found", False)
 
 
-def test_a_refused_profile_leaves_no_name_and_retries_an_hour_later(app, db):
-    client, now = RefusingClient(), dt.datetime(2027, 1, 4, 3, 0)
-    raw = text_event("x", group_id="Cg1", user_id="Uname04")
-    profiles.refresh(db, client, raw, now)
-    profiles.refresh(db, client, raw, now + dt.timedelta(minutes=30))
+def test_a_refused_profile_leaves_no_name_and_retries_an_hour_later(app, db, post_events):
+    client, now = RefusingClient(), dt.datetime(2027, 1, 4, 3, 0, tzinfo=dt.UTC)
+    worker = Worker(app, client)
+
+    def chat_at(moment):
+        with time_machine.travel(moment, tick=False):
+            post_events(text_event("x", group_id="Cg1", user_id="Uname04"))
+            worker.run_once()
+
+    chat_at(now)
+    chat_at(now + dt.timedelta(minutes=30))
     assert client.calls == 1 and _name(db, "Uname04") is None
-    profiles.refresh(db, client, raw, now + dt.timedelta(minutes=61))
+    chat_at(now + dt.timedelta(minutes=61))
     assert client.calls == 2
 
 
