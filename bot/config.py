@@ -51,6 +51,9 @@ def from_environment(instance_path: str) -> dict:
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL") or "http://127.0.0.1:8000",
         "QUIET_HOURS_START": _int("QUIET_HOURS_START", 18),
         "QUIET_HOURS_END": _int("QUIET_HOURS_END", 8),
+        "FAQ_VECTOR_CACHE": os.environ.get(
+            "FAQ_VECTOR_CACHE", str(Path(instance_path) / "faq-vectors.npz")
+        ),
         "LINK_CHECK_TIMEOUT_SECONDS": float(os.environ.get("LINK_CHECK_TIMEOUT_SECONDS") or 8),
         "LINK_CHECK_MAX_BYTES": _int("LINK_CHECK_MAX_BYTES", 1024 * 1024),
         # Test-only: {hostname: "127.0.0.1"} resolves those names to trusted local addresses.

@@ -12,8 +12,8 @@ from flask import Flask
 from bot.db import get_db
 from bot.domain_cli import _province, today
 from models import utcnow
-from models.faq_file import FAQ_DIR, FaqError, read, read_dir
-from models.faq_service import decide, province_with_calendar, store
+from models.faq_file import FAQ_DIR, FaqError, read, read_dir, read_off_topic
+from models.faq_service import decide, province_with_calendar, store, use_vector_file
 
 faq_cli = click.Group("faq", help="คลังคำถามที่พบบ่อย")
 
@@ -25,11 +25,14 @@ def faq_load(path: str | None):
     target = Path(path) if path else FAQ_DIR
     try:
         entries = read_dir(target) if target.is_dir() else read(target)
+        off_topic = read_off_topic() if path is None else None
     except FaqError as error:
         raise click.ClickException(str(error)) from None
     with get_db().session() as session:
         added, changed = store(session, entries, utcnow())
     click.echo(f"คำถามที่พบบ่อย {len(entries)} รายการ: เพิ่ม {added} ปรับปรุง {changed}")
+    if off_topic is not None:
+        click.echo(f"ตัวอย่างข้อความนอกเรื่อง {len(off_topic)} บรรทัด (บอทจะไม่ตอบข้อความแบบนี้)")
 
 
 @faq_cli.command("ask")
@@ -51,10 +54,13 @@ def faq_ask(questions: tuple[str, ...], as_json: bool, province: str | None):
 
 
 def load_faq() -> None:
+    entries, _ = read_dir(), read_off_topic()  # both validated before anything is stored
     with get_db().session() as session:
-        store(session, read_dir(), utcnow())
+        store(session, entries, utcnow())
 
 
 def init_app(app: Flask) -> None:
+    vector_file = app.config.get("FAQ_VECTOR_CACHE")
+    use_vector_file(Path(vector_file) if vector_file else None)
     app.cli.add_command(faq_cli)
     app.extensions.setdefault("data_loaders", []).append(load_faq)

@@ -10,6 +10,8 @@ import yaml
 from models.framework_file import FrameworkError, _Checker, _LineLoader
 
 FAQ_DIR = Path(__file__).resolve().parent.parent / "data" / "faq"
+OFF_TOPIC = FAQ_DIR / "off_topic.txt"
+MAX_OFF_TOPIC = 300
 CATEGORIES = {"general", "oit", "iit", "eit", "itas", "scores", "calendar", "bot", "added"}
 MAX_ANSWER = 1000
 ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,78}$")
@@ -91,3 +93,19 @@ def read_dir(directory: Path = FAQ_DIR) -> list[dict]:
             seen[entry["id"]] = path.name
             entries.append(entry)
     return entries
+
+
+def read_off_topic(path: Path = OFF_TOPIC) -> list[str]:
+    """The off-topic examples, one per line (# comments and blank lines skipped); a line too long
+    to be a chat question is refused with its number."""
+    lines = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if len(line) > MAX_OFF_TOPIC:
+            problem = f"ยาวเกิน {MAX_OFF_TOPIC} ตัวอักษร"
+            raise FaqError(path, FrameworkError(number, "ข้อความ", problem))
+        if line not in lines:
+            lines.append(line)
+    return lines

@@ -1,4 +1,4 @@
-"""The FAQ index built from the shipped files alone, and its evaluation (bench and tests)."""
+"""The FAQ index from the shipped files alone: its evaluation and calibration (bench, tests)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,22 @@ from types import SimpleNamespace
 
 import yaml
 
-from models import faq_index
-from models.faq_file import read_dir
+from models.faq_file import read_dir, read_off_topic
 from models.faq_index import FaqIndex, choose, is_chatter
 from models.faq_service import item_entries
 from models.framework_file import read as read_framework
 from models.frameworks import SHIPPED
 
-EVAL = Path(__file__).resolve().parent.parent / "tests" / "faq" / "eval.yaml"
+CASES = Path(__file__).resolve().parent.parent / "tests" / "faq"
+EVAL = CASES / "eval.yaml"
+CALIBRATION = (CASES / "calibration_a.yaml", CASES / "calibration_b.yaml")
+WEIGHTS = (0, 4, 6, 8, 10, 12, 16)  # 0: BM25 alone
+THRESHOLDS = [t / 4 for t in range(0, 81)]
+
+
+def offline_index(vector_file: Path | None = None) -> FaqIndex:
+    """The index the bot builds for 2570, from the shipped files alone."""
+    return FaqIndex(offline_entries(), read_off_topic(), vector_file=vector_file)
 
 
 def offline_entries(fiscal_year: int = 2570) -> list[dict]:
@@ -68,44 +76,57 @@ def load_cases(path: Path = EVAL) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def calibrate(index: FaqIndex, cases: dict, min_abstention: float = 90.0) -> list[tuple]:
-    """(top-1, abstention, weight, threshold) for a grid, best top-1 first among those that
-    keep abstention at or above `min_abstention`."""
+def case_parts(index: FaqIndex, cases: dict) -> tuple[list, list]:
+    """The cases with their BM25 and encoder parts, to be scored at any weight and threshold."""
     rows = [(c["id"], c["q"]) for c in cases["in_scope"]]
     rows += [(None, q) for q in cases["out_of_scope"]]
     parts = [(wanted, None if is_chatter(q) else index.parts(q)) for wanted, q in rows]
-    results = []
-    for weight in (0, 4, 8, 12, 16, 20, 24, 32):
-        for threshold in [t / 4 for t in range(0, 160)]:
-            right = abstained = 0
-            for wanted, part in parts:
-                chosen = None
-                if part is not None:
-                    combined = part[0] + weight * part[1]
-                    top = int(combined.argmax())
-                    chosen = index.entries[top]["id"] if combined[top] >= threshold else None
-                if wanted is None:
-                    abstained += chosen is None
-                else:
-                    right += chosen == wanted
-            top1 = 100 * right / len(cases["in_scope"])
-            abstention = 100 * abstained / len(cases["out_of_scope"])
-            if abstention >= min_abstention:
-                results.append((top1, abstention, weight, threshold))
-    return sorted(results, reverse=True)
+    return index.entries, parts
 
 
-def cross_validate(index: FaqIndex, cases: dict) -> list[dict]:
-    """Two folds: tune weight and threshold on one half, measure on the other (honest figure)."""
-    saved = faq_index.ENCODER_WEIGHT, faq_index.THRESHOLD
+def calibration_folds() -> list[tuple[list, list]]:
+    """Each calibration set against an index holding every off-topic example except the ones
+    written for that set (it never sees its own)."""
+    entries, off_topic = offline_entries(), read_off_topic()
     folds = []
-    try:
-        for k in (0, 1):
-            half = {key: cases[key][k::2] for key in ("in_scope", "out_of_scope")}
-            other = {key: cases[key][1 - k :: 2] for key in ("in_scope", "out_of_scope")}
-            _, _, faq_index.ENCODER_WEIGHT, faq_index.THRESHOLD = calibrate(index, half)[0]
-            folds.append({"weight": faq_index.ENCODER_WEIGHT, "threshold": faq_index.THRESHOLD,
-                          **evaluate(index, other)})  # fmt: skip
-    finally:
-        faq_index.ENCODER_WEIGHT, faq_index.THRESHOLD = saved
+    for path in CALIBRATION:
+        cases = load_cases(path)
+        own = set(cases["out_of_scope"])
+        index = FaqIndex(entries, [line for line in off_topic if line not in own])
+        folds.append(case_parts(index, cases))
     return folds
+
+
+def fold_result(fold: tuple[list, list], weight: float, threshold: float) -> dict:
+    """Right and wrong answers, top-1 and abstention of one set of case parts at one weight and
+    threshold."""
+    entries, rows = fold
+    right = wrong = abstained = in_scope = 0
+    for wanted, part in rows:
+        chosen = None
+        if part is not None:
+            combined = part[0] + weight * part[1]
+            top = int(combined.argmax())
+            if top < len(entries) and combined[top] >= threshold:
+                chosen = entries[top]["id"]
+        in_scope += wanted is not None
+        abstained += wanted is None and chosen is None
+        right += chosen is not None and chosen == wanted
+        wrong += chosen is not None and chosen != wanted
+    out_of_scope = len(rows) - in_scope
+    return {"right": right, "wrong": wrong, "top1": 100 * right / in_scope,
+            "abstention": 100 * abstained / out_of_scope}  # fmt: skip
+
+
+def calibrate(folds: list[tuple[list, list]], weights=WEIGHTS) -> list[dict]:
+    """Per weight, the threshold with the most right-minus-wrong answers over both folds (a wrong
+    answer costs what a right one gains; on a tie the higher, more cautious threshold)."""
+    best = []
+    for weight in weights:
+        rows = []
+        for threshold in THRESHOLDS:
+            results = [fold_result(fold, weight, threshold) for fold in folds]
+            net = sum(r["right"] - r["wrong"] for r in results)
+            rows.append({"weight": weight, "threshold": threshold, "net": net, "folds": results})
+        best.append(max(rows, key=lambda row: (row["net"], row["threshold"])))
+    return sorted(best, key=lambda row: -row["net"])

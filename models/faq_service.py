@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Session
 from models.calendar import round_year, thai_date
 from models.domain import Framework, FrameworkItem, Milestone, Phase, Province
 from models.faq import FaqEntry
-from models.faq_file import PLACEHOLDER
+from models.faq_file import PLACEHOLDER, read_off_topic
 from models.faq_index import FaqIndex, Match, is_chatter
 from models.frameworks import active_framework
 from models.oit_context import current_phase, phases
@@ -20,6 +21,13 @@ from models.oit_context import current_phase, phases
 CHECK_MANUAL = "โปรดตรวจสอบคู่มือของปีปัจจุบัน"
 DATA_YEAR = {"assessed": "ของปีงบประมาณที่ประเมิน ({year})", "previous": "ของปีงบประมาณก่อนหน้า ({year})"}
 _INDEXES: dict[tuple, FaqIndex] = {}
+_VECTOR_FILE: Path | None = None
+
+
+def use_vector_file(path: Path | None) -> None:
+    """Where index builds keep their sentence vectors between starts (FAQ_VECTOR_CACHE)."""
+    global _VECTOR_FILE
+    _VECTOR_FILE = path
 
 
 def store(session: Session, entries: list[dict], now: dt.datetime) -> tuple[int, int]:
@@ -115,15 +123,16 @@ def index_for(session: Session, framework: Framework | None) -> FaqIndex:
             entries += item_entries(framework, items)
         if len(_INDEXES) >= 4:  # a few frameworks at once (provinces may differ); drop the oldest
             _INDEXES.pop(next(iter(_INDEXES)))
-        _INDEXES[key] = FaqIndex(entries)
+        _INDEXES[key] = FaqIndex(entries, read_off_topic(), vector_file=_VECTOR_FILE)
     return _INDEXES[key]
 
 
 def warm_up(session: Session) -> None:
-    """Build (and cache) the index for every province's active framework."""
+    """Build (and cache) the index for every province's active framework, and ask it once so
+    the encoder is loaded before the first officer's question."""
     today = dt.date.today()
     for province in session.scalars(select(Province)).all() or [None]:
-        index_for(session, active_framework(session, province, today))
+        index_for(session, active_framework(session, province, today)).best("ITA คืออะไร")
 
 
 def calendar_values(session: Session, province: Province | None, today: dt.date) -> dict[str, str]:
@@ -170,8 +179,8 @@ def decide(session: Session, question: str, province: Province | None, today: dt
     framework = active_framework(session, province, today)
     match: Match | None = index_for(session, framework).best(question)
     if match is None or not match.confident:
-        best = (match.entry["id"], round(match.score, 3)) if match else (None, 0.0)
-        return Decision(False, *best, None)
+        best = match.entry["id"] if match and match.entry else None
+        return Decision(False, best, round(match.score, 3) if match else 0.0, None)
     answer = render(session, match.entry, province, today)
     return Decision(True, match.entry["id"], round(match.score, 3), answer)
 

@@ -47,8 +47,14 @@ def fake_line():
     server.shutdown()
 
 
+@pytest.fixture(scope="session")
+def faq_vector_file(tmp_path_factory):
+    """One vector cache for the session, outside the repository's instance folder."""
+    return tmp_path_factory.mktemp("faq") / "faq-vectors.npz"
+
+
 @pytest.fixture
-def app(database_url, fake_line, tmp_path):
+def app(database_url, fake_line, tmp_path, faq_vector_file):
     app = create_app(
         {
             "TESTING": True,
@@ -58,6 +64,7 @@ def app(database_url, fake_line, tmp_path):
             "LINE_API_BASE_URL": fake_line.base_url,
             "LOCAL_LINE": False,
             "LINE_TIMEOUT_SECONDS": 2.0,
+            "FAQ_VECTOR_CACHE": str(faq_vector_file),
         }
     )
     app.extensions["db"].upgrade()

@@ -52,6 +52,14 @@ def test_chatter_and_unaddressed_questions_get_silence(ask):
     assert ask("OIT มีกี่ข้อ")[0] == [], "not addressed in a group: the bot stays quiet"
 
 
+def test_a_near_miss_about_another_system_is_forwarded_not_answered(ask):
+    """Shares words with the ITAS password entry; data/faq/off_topic.txt holds e-GP examples."""
+    sent, _ = ask("ถาม ลืมพาสเวิร์ด e-GP เข้าไม่ได้ ทำไงดีคะ")
+    reply = [m for to, m in sent if to is None][0]
+    assert "ยังไม่มีคำตอบที่แน่ใจ" in reply["text"] and "ITAS" not in reply["text"]
+    assert [m for to, m in sent if to == COORDS], "forwarded to the coordinators"
+
+
 def test_an_unknown_question_is_forwarded_answered_and_learned(ask, fake_line):
     sent, event = ask("งบประชาสัมพันธ์ปีนี้เหลือเท่าไร", mention_self=True)
     reply = [m for to, m in sent if to is None][0]
