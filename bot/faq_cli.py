@@ -32,7 +32,7 @@ def faq_load(path: str | None):
         added, changed = store(session, entries, utcnow())
     click.echo(f"คำถามที่พบบ่อย {len(entries)} รายการ: เพิ่ม {added} ปรับปรุง {changed}")
     if off_topic is not None:
-        click.echo(f"ตัวอย่างข้อความนอกเรื่อง {len(off_topic)} บรรทัด (บอทจะไม่ตอบข้อความแบบนี้)")
+        click.echo(f"off_topic.txt ถูกต้อง: ข้อความนอกเรื่อง {len(off_topic)} บรรทัด ที่บอทจะไม่ตอบ")
 
 
 @faq_cli.command("ask")
@@ -50,7 +50,7 @@ def faq_ask(questions: tuple[str, ...], as_json: bool, province: str | None):
             if as_json:
                 click.echo(json.dumps(decision.__dict__, ensure_ascii=False))
             else:
-                click.echo(decision.answer if decision.answered else "(ไม่ตอบ: ไม่มั่นใจ)")
+                click.echo(decision.answer if decision.answered else "(ไม่ตอบ: ไม่มั่นใจว่าตรงคำถามใด)")
 
 
 def load_faq() -> None:

@@ -40,6 +40,7 @@ def encoder():
 
 
 def encode(texts: list[str]) -> np.ndarray:
+    """Called only for texts without kept vectors, so a warm start loads the encoder later."""
     return encoder().encode(texts)
 
 
@@ -69,13 +70,13 @@ class FaqIndex:
     ):
         self.entries = entries
         groups = [e["questions"] for e in entries] + [[line] for line in off_topic]
-        self.size = len(groups) if entries else 0
-        corpus = [[w for q in group for w in tokens(q)] for group in groups]
-        self.vocabulary = {word for doc in corpus for word in doc}
+        self.size, self.vocabulary, self.encoded = 0, set(), None
         self.bm25 = bm25s.BM25()
-        self.encoded = None
         if not entries:
             return
+        self.size = len(groups)
+        corpus = [[w for q in group for w in tokens(q)] for group in groups]
+        self.vocabulary = {word for doc in corpus for word in doc}
         self.bm25.index([doc or ["_"] for doc in corpus], show_progress=False)
         if use_encoder:
             texts = [(n, q) for n, group in enumerate(groups) for q in group]

@@ -8,12 +8,14 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import yaml
+from rapidfuzz import fuzz
 
 from models.faq_file import read_dir, read_off_topic
 from models.faq_index import FaqIndex, choose, is_chatter
 from models.faq_service import item_entries
 from models.framework_file import read as read_framework
 from models.frameworks import SHIPPED
+from models.thai_text import normalise
 
 CASES = Path(__file__).resolve().parent.parent / "tests" / "faq"
 EVAL = CASES / "eval.yaml"
@@ -84,24 +86,29 @@ def case_parts(index: FaqIndex, cases: dict) -> tuple[list, list]:
     return index.entries, parts
 
 
-def calibration_folds() -> list[tuple[list, list]]:
-    """Each calibration set against an index holding every off-topic example except the ones
-    written for that set (it never sees its own)."""
+def near_copy(text: str, others: list[str]) -> bool:
+    """Within rapidfuzz ratio 80 of one of `others`, compared as the bot normalises them."""
+    plain = normalise(text).replace(" ", "")
+    return any(fuzz.ratio(plain, normalise(o).replace(" ", "")) >= 80 for o in others)
+
+
+def calibration_folds(vector_file: Path | None = None) -> list[tuple[list, list]]:
+    """Each calibration set against an index holding every off-topic example except the set's
+    own lines and near-copies of them (it never sees what it is measured on)."""
     entries, off_topic = offline_entries(), read_off_topic()
     folds = []
     for path in CALIBRATION:
         cases = load_cases(path)
-        own = set(cases["out_of_scope"])
-        index = FaqIndex(entries, [line for line in off_topic if line not in own])
-        folds.append(case_parts(index, cases))
+        held_out = [line for line in off_topic if near_copy(line, cases["out_of_scope"])]
+        kept = [line for line in off_topic if line not in held_out]
+        folds.append(case_parts(FaqIndex(entries, kept, vector_file=vector_file), cases))
     return folds
 
 
-def fold_result(fold: tuple[list, list], weight: float, threshold: float) -> dict:
-    """Right and wrong answers, top-1 and abstention of one set of case parts at one weight and
-    threshold."""
+def outcomes(fold: tuple[list, list], weight: float, threshold: float) -> list[int]:
+    """Per case at one weight and threshold: 1 a right answer, -1 a wrong one, 0 none."""
     entries, rows = fold
-    right = wrong = abstained = in_scope = 0
+    marks = []
     for wanted, part in rows:
         chosen = None
         if part is not None:
@@ -109,13 +116,18 @@ def fold_result(fold: tuple[list, list], weight: float, threshold: float) -> dic
             top = int(combined.argmax())
             if top < len(entries) and combined[top] >= threshold:
                 chosen = entries[top]["id"]
-        in_scope += wanted is not None
-        abstained += wanted is None and chosen is None
-        right += chosen is not None and chosen == wanted
-        wrong += chosen is not None and chosen != wanted
-    out_of_scope = len(rows) - in_scope
-    return {"right": right, "wrong": wrong, "top1": 100 * right / in_scope,
-            "abstention": 100 * abstained / out_of_scope}  # fmt: skip
+        marks.append(0 if chosen is None else 1 if chosen == wanted else -1)
+    return marks
+
+
+def fold_result(fold: tuple[list, list], weight: float, threshold: float) -> dict:
+    """Right and wrong answers, top-1 and abstention of one set of cases."""
+    marks = outcomes(fold, weight, threshold)
+    in_scope = [mark for (wanted, _), mark in zip(fold[1], marks, strict=True) if wanted]
+    off = [mark for (wanted, _), mark in zip(fold[1], marks, strict=True) if not wanted]
+    return {"right": marks.count(1), "wrong": marks.count(-1),
+            "top1": 100 * in_scope.count(1) / len(in_scope),
+            "abstention": 100 * off.count(0) / len(off)}  # fmt: skip
 
 
 def calibrate(folds: list[tuple[list, list]], weights=WEIGHTS) -> list[dict]:

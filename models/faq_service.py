@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from models.calendar import round_year, thai_date
 from models.domain import Framework, FrameworkItem, Milestone, Phase, Province
 from models.faq import FaqEntry
-from models.faq_file import PLACEHOLDER, read_off_topic
+from models.faq_file import OFF_TOPIC, PLACEHOLDER, read_off_topic
 from models.faq_index import FaqIndex, Match, is_chatter
 from models.frameworks import active_framework
 from models.oit_context import current_phase, phases
@@ -106,9 +106,12 @@ def stored_entries(session: Session) -> list[dict]:
 def index_for(session: Session, framework: Framework | None) -> FaqIndex:
     """The index over stored and generated entries, rebuilt only when either changes."""
     count, newest = session.execute(select(func.count(), func.max(FaqEntry.updated_at))).one()
+    examples = OFF_TOPIC.stat()
     key = (
         count,
         newest,
+        examples.st_mtime_ns,
+        examples.st_size,
         framework.id if framework else None,
         framework.checksum if framework else None,
     )

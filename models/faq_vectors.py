@@ -37,21 +37,30 @@ def encode(texts: list[str], path: Path | None, encode_new: Callable) -> np.ndar
     missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in known}
     if missing:
         known.update(zip(missing, encode_new(list(missing.values())), strict=True))
-        if path:
-            write(path, known)
-    return np.stack([known[k] for k in keys])
+    try:
+        vectors = np.stack([known[k] for k in keys])
+    except ValueError:  # kept vectors of another width: a file from some other encoder
+        vectors = np.asarray(encode_new(texts))
+        known = dict(zip(keys, vectors, strict=True))
+        missing = known
+    if missing and path:
+        write(path, known)
+    return vectors
 
 
 def read(path: Path) -> dict[bytes, np.ndarray]:
     try:
         with np.load(path) as data:
             return dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):  # missing or damaged
         return {}
 
 
 def write(path: Path, known: dict[bytes, np.ndarray]) -> None:
-    """Replace the file in one step, so a reader in another process never sees half of it."""
+    """Replace the file in one step, so a reader in another process never sees half of it, and
+    keep what another process added since this one read it."""
+    shape = next(iter(known.values())).shape
+    known = {**{k: v for k, v in read(path).items() if v.shape == shape}, **known}
     temporary = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -75,6 +75,14 @@ class PrefixSetTrie(Trie):
             end += 1
         return found
 
+    def add(self, word: str) -> None:
+        word = word.strip()
+        self.words.add(word)
+        self.starts.update(word[:k] for k in range(1, len(word) + 1))
+
+    def remove(self, word: str) -> None:
+        self.words.discard(word)  # its prefixes may stay: prefixes() only returns words
+
     def __contains__(self, word: str) -> bool:
         return word in self.words
 

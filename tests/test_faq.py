@@ -18,8 +18,8 @@ TOP1_FLOOR, ABSTENTION_FLOOR = 90.4, 95.8
 
 
 @pytest.fixture(scope="module")
-def index():
-    return offline_index()
+def index(faq_vector_file):
+    return offline_index(faq_vector_file)
 
 
 def test_the_knowledge_base_is_big_enough_and_well_formed():
@@ -57,6 +57,12 @@ def test_evaluation_questions_are_not_copies_of_the_knowledge_base(index):
     lines = questions + cases["out_of_scope"]
     close = [q for q in lines if max(fuzz.ratio(_normal(q), k) for k in off_topic) >= 80]
     assert close == [], "an off-topic example may not copy an evaluation line either"
+
+
+def test_no_off_topic_example_is_close_to_a_wording_it_would_shadow(index):
+    known = [_normal(q) for e in index.entries for q in e["questions"]]
+    lines = read_off_topic()
+    assert [line for line in lines if max(fuzz.ratio(_normal(line), k) for k in known) >= 80] == []
 
 
 def test_evaluation_labels_name_real_entries(index):
