@@ -108,8 +108,8 @@ def calibrate(index) -> None:
 
     folds, evaluation = calibration_folds(), case_parts(index, load_cases())
     in_use, random = marks(ENCODER_WEIGHT, THRESHOLD), np.random.default_rng(0)
-    print("calibration: A measured with only the off-topic examples not written for A, and B")
-    print("likewise; the threshold is the one with the most right − wrong answers over both.")
+    print("calibration: A measured with its own off-topic lines and near-copies of them left out")
+    print("of the index, B likewise; the threshold has the most right − wrong answers over both.")
     print("Against the pair in use: the paired bootstrap 95 % interval of the difference in net.")
     print("The evaluation set at each pair is shown for information, never to choose by:")
     for row in calibrate(folds):
