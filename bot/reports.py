@@ -37,9 +37,13 @@ def download(token: str):
     try:
         data = _signer(current_app).loads(token, max_age=VALID_SECONDS)
     except SignatureExpired:
-        return Response("ลิงก์รายงานนี้หมดอายุแล้ว (ใช้ได้ 7 วัน) ขอรายงานใหม่จากผู้ประสานงาน", 410)
+        return Response(
+            "ลิงก์รายงานนี้หมดอายุแล้ว (ใช้ได้ 7 วัน) ผู้ดูแลระบบสร้างไฟล์ใหม่ได้ด้วยคำสั่ง flask report"
+            " หรือรอรายงานของเดือนถัดไป",
+            410,
+        )
     except BadSignature:
-        return Response("ลิงก์รายงานไม่ถูกต้อง", 404)
+        return Response("ลิงก์รายงานไม่ครบหรือไม่ถูกต้อง คัดลอกลิงก์จากข้อความในกลุ่มให้ครบทั้งบรรทัด", 404)
     with get_db().session() as session:
         province = session.get(Province, data["p"])
         if province is None:

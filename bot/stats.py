@@ -9,8 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import InboxEvent, OutboxMessage
-
-BANGKOK = ZoneInfo("Asia/Bangkok")
+from models.base import BANGKOK
 
 
 def month_start_utc(now_utc: datetime) -> datetime:

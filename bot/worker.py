@@ -176,10 +176,11 @@ class Worker:
 
     def warm_up(self) -> None:
         """Build the FAQ index before the first question, outside any write transaction."""
-        from models.faq_service import warm_up
+        from models.faq_service import unbuilt_indexes, warm_up
 
         with self.db.session() as session:
-            warm_up(session)
+            unbuilt = unbuilt_indexes(session)
+        warm_up(unbuilt)
 
     def run_forever(self, stop: threading.Event, idle_sleep: float = 0.2) -> None:
         log.info("worker %s started", self.owner)

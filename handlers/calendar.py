@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from sqlalchemy import select
@@ -29,17 +28,13 @@ def _province(ctx: Context) -> Province | None:
     return ctx.session.get(Province, agencies[0].province_id) if agencies else None
 
 
-def _year(province: Province, today: dt.date) -> int:
-    return round_year(province, today)
-
-
 def show_calendar(ctx: Context, args: str) -> Reply:
     """ดูกำหนดการ ITA และกำหนดส่งลิงก์ OIT ให้จังหวัดตรวจ"""
     province = _province(ctx)
     if province is None:
         return Reply.text("ยังไม่ทราบว่ากลุ่มนี้เป็นของจังหวัดใด ผู้ประสานงานต้องตั้งค่ากลุ่มก่อน")
     today = ctx.now.date()
-    year = _year(province, today)
+    year = round_year(province, today)
     phases = ctx.session.scalars(
         select(Phase)
         .where(Phase.province_id == province.id, Phase.fiscal_year == year)
@@ -82,7 +77,7 @@ def move_deadline(ctx: Context, args: str) -> Reply:
             f"อ่านวันที่ “{match.group(2)[:40]}” ไม่ออก ลองพิมพ์แบบ 15 มี.ค. 2570 หรือ 15/3/2570"
         )
     province = ctx.state["provinces"][0]
-    year = _year(province, ctx.now.date())
+    year = round_year(province, ctx.now.date())
     phase = ctx.session.scalar(
         select(Phase).where(
             Phase.province_id == province.id, Phase.fiscal_year == year, Phase.number == number

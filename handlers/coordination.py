@@ -11,6 +11,7 @@ from handlers.registration import _name, coordinator_groups
 from models import Person, roles
 from models.agency_lookup import clear_winner, find_agencies
 from models.domain import Agency, Province
+from models.notifications import leads_of, parse_leads
 
 
 def _mentioned(ctx: Context) -> list[Person]:
@@ -139,13 +140,16 @@ def reminder_days(ctx: Context, args: str) -> Reply:
     """กำหนดว่าจะแจ้งเตือนกี่วันก่อนถึงกำหนดส่ง (ผู้ประสานงาน)
     วันแจ้งเตือน 7,3,1,0 — 0 คือวันครบกำหนด (ค่าเริ่มต้น 7,3,1,0)"""
     provinces = ctx.state["provinces"]
-    days = sorted({int(d) for d in args.replace(",", " ").split() if d.isdigit() and int(d) <= 30})
+    days = parse_leads(args)
     if not days:
-        current = provinces[0].reminder_days or "7,3,1,0"
-        return Reply.text(f"ตอนนี้แจ้งเตือนก่อนกำหนด {current} วัน\nวิธีใช้: วันแจ้งเตือน 7,3,1,0")
+        current = ",".join(map(str, leads_of(provinces[0])))
+        return Reply.text(
+            f"ตอนนี้แจ้งเตือนก่อนกำหนด {current} วัน (0 คือวันครบกำหนด)\n"
+            "วิธีใช้: วันแจ้งเตือน 7,3,1,0 (ไม่เกิน 30 วัน)"
+        )
     if len(provinces) > 1:
         return Reply.text(SEVERAL_PROVINCES)
-    text = ",".join(str(d) for d in sorted(days, reverse=True))
+    text = ",".join(map(str, days))
     provinces[0].reminder_days = text
     roles.audit(ctx.session, ctx.event.user_id, "province.reminder_days", days=text)
     return Reply.text(

@@ -61,7 +61,7 @@ def answer_question(ctx: Context, question: str) -> Reply | None:
         f"คำถามที่บอทตอบไม่ได้ #{row.id} จาก {asker}:\n“{question[:500]}”\n"
         f"ตอบกลับพิมพ์ ตอบ #{row.id} <คำตอบ>"
     )
-    reply = Reply.text(f"{DONT_KNOW} ส่งต่อให้ผู้ประสานงานจังหวัดแล้ว", quote=True)
+    reply = Reply.text(f"{DONT_KNOW} ส่งต่อให้ผู้ประสานงานจังหวัดแล้ว คำตอบจะส่งกลับมาในแชตนี้", quote=True)
     reply.elsewhere = [Outgoing(g, [notice]) for g in coordinator_groups(ctx, province.id)]
     return reply
 
@@ -76,11 +76,6 @@ def ask(ctx: Context, args: str) -> Reply:
     )
 
 
-def addressed_text(ctx: Context, text: str) -> Reply | None:
-    """A message to the bot (mention, one-to-one, reply to the bot) that is not a command."""
-    return answer_question(ctx, text)
-
-
 def register(router: Router) -> None:
     router.command("ถาม", "สอบถาม")(ask)
-    router.otherwise(addressed_text)
+    router.otherwise(answer_question)  # a mention, one-to-one text or a reply to the bot

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.replies import Outgoing, Reply, text_message
 from bot.router import Context, Router
@@ -32,18 +32,18 @@ def _question(ctx: Context, args: str, usage: str) -> tuple[OpenQuestion | None,
 
 def open_questions(ctx: Context, args: str) -> Reply:
     """คำถามที่บอทตอบไม่ได้ รอผู้ประสานงานตอบ (ผู้ประสานงาน)"""
+    waiting = (
+        OpenQuestion.province_id.in_([p.id for p in ctx.state["provinces"]]),
+        OpenQuestion.status == "open",
+    )
     rows = ctx.session.scalars(
-        select(OpenQuestion)
-        .where(
-            OpenQuestion.province_id.in_([p.id for p in ctx.state["provinces"]]),
-            OpenQuestion.status == "open",
-        )
-        .order_by(OpenQuestion.asked_at)
-        .limit(20)
+        select(OpenQuestion).where(*waiting).order_by(OpenQuestion.asked_at).limit(20)
     ).all()
     if not rows:
         return Reply.text("ไม่มีคำถามค้าง")
-    lines = [f"คำถามค้าง {len(rows)} ข้อ (เก่าสุดก่อน) ตอบด้วย ตอบ #<เลข> <คำตอบ>"]
+    total = ctx.session.scalar(select(func.count()).select_from(OpenQuestion).where(*waiting))
+    shown = f"{len(rows)} ข้อที่เก่าที่สุดจาก {total} ข้อ" if total > len(rows) else f"{total} ข้อ"
+    lines = [f"คำถามค้าง {shown} (เก่าสุดก่อน) ตอบด้วย ตอบ #<เลข> <คำตอบ>"]
     lines += [f"#{r.id} ({thai_date(r.asked_at.date())}) {r.text[:200]}" for r in rows]
     return Reply.text("\n".join(lines)[:4900])
 

@@ -9,10 +9,10 @@ from bot.router import Context, Router
 from handlers.progress import _agency
 from models import roles
 from models.oit_context import framework_for
+from models.oit_parser import THAI_DIGITS
 from models.submissions import RespondentCount, tool_row
 
 COUNT = re.compile(r"(?i)\b(IIT|EIT)\s*[:=]?\s*([0-9๐-๙]+)\s*/\s*([0-9๐-๙]+)")
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
 def counts_in(ctx: Context, text: str) -> str | None:

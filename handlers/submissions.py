@@ -164,9 +164,7 @@ def admin_with_links(ctx: Context, text: str) -> str | None:
     if not ctx.event.user_id or not has_item_link(text):
         return None
     person = roles.person(ctx.session, ctx.event.user_id)
-    if not roles.grants(ctx.session, person, roles.AGENCY_ADMIN, "active") and not roles.grants(
-        ctx.session, person, roles.AGENCY_ADMIN, "pending"
-    ):
+    if not roles.grants(ctx.session, person, roles.AGENCY_ADMIN, ("active", "pending")):
         return None
     ctx.state["person"] = person
     return text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -18,6 +19,9 @@ NAMING = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+BANGKOK = ZoneInfo("Asia/Bangkok")  # the time every deadline and notice is read in
 
 
 def utcnow() -> datetime:

@@ -47,13 +47,11 @@ def other_pushes(session: Session, at: dt.datetime) -> int:
     )
 
 
-def plan(
-    session: Session, at: dt.datetime, budget: int, month: list[Candidate] | None = None
-) -> dict[str, str]:
-    """{candidate key: "push" or "held"} for the month of `at`, greedy by priority
-    (`month`: that month's candidates when the caller already has them)."""
+def plan(session: Session, at: dt.datetime, budget: int, month: list[Candidate]) -> dict[str, str]:
+    """{candidate key: "push" or "held"} for the month of `at` (`month`: its candidates, see
+    month_candidates), greedy by priority."""
     sizes = group_sizes(session)
-    month = [c for c in (month_candidates(session, at) if month is None else month) if c.costs]
+    month = [c for c in month if c.costs]
     # Reserve one push to each coordinators' group: the warning that notices are being held.
     coordinators = {c.group_id for c in month if c.group_kind == "coordinators"}
     reserve = sum(sizes.get(g, DEFAULT_GROUP_SIZE) for g in coordinators)

@@ -30,6 +30,12 @@ def thai_date(day: dt.date, with_weekday: bool = False) -> str:
     return thai_strftime(dt.datetime(day.year, day.month, day.day), fmt)
 
 
+def thai_month(month: str) -> str:
+    """2027-01 (how reports and links name a month) as มกราคม 2570."""
+    year, number = (int(part) for part in month.split("-"))
+    return thai_strftime(dt.datetime(year, number, 1), "%B %Y")
+
+
 def parse_thai_date(text: str) -> dt.date | None:
     """15 มี.ค. 2570, 15 มีนาคม 70, 15/3/2570, ๑๕/๓/๒๕๗๐ or 2027-03-15; None when unreadable."""
     text = thai_digit_to_arabic_digit(text.strip())

@@ -86,10 +86,15 @@ def case_parts(index: FaqIndex, cases: dict) -> tuple[list, list]:
     return index.entries, parts
 
 
-def near_copy(text: str, others: list[str]) -> bool:
-    """Within rapidfuzz ratio 80 of one of `others`, compared as the bot normalises them."""
-    plain = normalise(text).replace(" ", "")
-    return any(fuzz.ratio(plain, normalise(o).replace(" ", "")) >= 80 for o in others)
+def near_copies(texts: list[str], others: list[str]) -> list[str]:
+    """The texts within rapidfuzz ratio 80 of one of `others`, compared as the bot normalises
+    them (spaces ignored)."""
+
+    def compact(text: str) -> str:
+        return normalise(text).replace(" ", "")
+
+    plain = [compact(o) for o in others]
+    return [t for t in texts if (c := compact(t)) and any(fuzz.ratio(c, p) >= 80 for p in plain)]
 
 
 def calibration_folds(vector_file: Path | None = None) -> list[tuple[list, list]]:
@@ -99,7 +104,7 @@ def calibration_folds(vector_file: Path | None = None) -> list[tuple[list, list]
     folds = []
     for path in CALIBRATION:
         cases = load_cases(path)
-        held_out = [line for line in off_topic if near_copy(line, cases["out_of_scope"])]
+        held_out = set(near_copies(off_topic, cases["out_of_scope"]))
         kept = [line for line in off_topic if line not in held_out]
         folds.append(case_parts(FaqIndex(entries, kept, vector_file=vector_file), cases))
     return folds

@@ -103,39 +103,56 @@ def stored_entries(session: Session) -> list[dict]:
     ]
 
 
-def index_for(session: Session, framework: Framework | None) -> FaqIndex:
-    """The index over stored and generated entries, rebuilt only when either changes."""
+def index_key(session: Session, framework: Framework | None) -> tuple:
+    """What the index depends on: stored entries, the off-topic file and the framework."""
     count, newest = session.execute(select(func.count(), func.max(FaqEntry.updated_at))).one()
     examples = OFF_TOPIC.stat()
-    key = (
-        count,
-        newest,
-        examples.st_mtime_ns,
-        examples.st_size,
-        framework.id if framework else None,
-        framework.checksum if framework else None,
-    )
-    if key not in _INDEXES:
-        entries = stored_entries(session)
-        if framework is not None:
-            items = session.scalars(
-                select(FrameworkItem)
-                .where(FrameworkItem.framework_id == framework.id)
-                .order_by(FrameworkItem.position)
-            ).all()
-            entries += item_entries(framework, items)
-        if len(_INDEXES) >= 4:  # a few frameworks at once (provinces may differ); drop the oldest
-            _INDEXES.pop(next(iter(_INDEXES)))
-        _INDEXES[key] = FaqIndex(entries, read_off_topic(), vector_file=_VECTOR_FILE)
+    framework_key = (framework.id, framework.checksum) if framework else (None, None)
+    return (count, newest, examples.st_mtime_ns, examples.st_size, *framework_key)
+
+
+def index_entries(session: Session, framework: Framework | None) -> list[dict]:
+    entries = stored_entries(session)
+    if framework is not None:
+        items = session.scalars(
+            select(FrameworkItem)
+            .where(FrameworkItem.framework_id == framework.id)
+            .order_by(FrameworkItem.position)
+        ).all()
+        entries += item_entries(framework, items)
+    return entries
+
+
+def build_index(key: tuple, entries: list[dict]) -> FaqIndex:
+    if len(_INDEXES) >= 4:  # a few frameworks at once (provinces may differ); drop the oldest
+        _INDEXES.pop(next(iter(_INDEXES)))
+    _INDEXES[key] = FaqIndex(entries, read_off_topic(), vector_file=_VECTOR_FILE)
     return _INDEXES[key]
 
 
-def warm_up(session: Session) -> None:
-    """Build (and cache) the index for every province's active framework, and ask it once so
-    the encoder is loaded before the first officer's question."""
-    today = dt.date.today()
+def index_for(session: Session, framework: Framework | None) -> FaqIndex:
+    """The index over stored and generated entries, rebuilt only when either changes."""
+    key = index_key(session, framework)
+    return _INDEXES.get(key) or build_index(key, index_entries(session, framework))
+
+
+def unbuilt_indexes(session: Session) -> list[tuple[tuple, list[dict]]]:
+    """(key, entries) of every province's index not built yet, read in one short transaction
+    so the worker can build them (seconds of work) outside it."""
+    today, wanted = dt.date.today(), {}
     for province in session.scalars(select(Province)).all() or [None]:
-        index_for(session, active_framework(session, province, today)).best("ITA คืออะไร")
+        framework = active_framework(session, province, today)
+        key = index_key(session, framework)
+        if key not in _INDEXES and key not in wanted:
+            wanted[key] = index_entries(session, framework)
+    return list(wanted.items())
+
+
+def warm_up(unbuilt: list[tuple[tuple, list[dict]]]) -> None:
+    """Build those indexes and ask each once, so the encoder is loaded before the first
+    officer's question."""
+    for key, entries in unbuilt:
+        build_index(key, entries).best("ITA คืออะไร")
 
 
 def calendar_values(session: Session, province: Province | None, today: dt.date) -> dict[str, str]:

@@ -6,6 +6,8 @@ import html
 import re
 from dataclasses import dataclass
 
+from models.oit_parser import THAI_DIGITS
+
 OK, DEAD, LOGIN, WRONG_YEAR, UNCHECKED = "ok", "dead", "login", "wrong_year", "unchecked"
 PROBLEMS = {DEAD, LOGIN, WRONG_YEAR}
 VERDICT_TEXT = {
@@ -15,7 +17,6 @@ VERDICT_TEXT = {
     WRONG_YEAR: "ปีของข้อมูลไม่ตรง",
     UNCHECKED: "ตรวจอัตโนมัติไม่ได้",
 }
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 BE_YEAR = re.compile(r"(?<![0-9])(25[4-9][0-9])(?![0-9])")
 TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
 LOGIN_URL = re.compile(r"(?i)(/login|/signin|/sign-in|/auth/|accounts\.google\.com|/wp-login)")

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import oit_progress as progress
-from models.calendar import thai_date
+from models.calendar import thai_date, thai_month
 from models.chats import Person
 from models.domain import Agency, Province, RoleGrant
 from models.faq import OpenQuestion
@@ -183,7 +183,7 @@ def monthly_report(session: Session, province: Province, today: dt.date, link) -
     """For the provincial committee: the month just ended, with the XLSX behind a link."""
     month = (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
     text = (
-        f"📑 รายงานประจำเดือน {month} สำหรับที่ประชุมคณะกรรมการจังหวัด\n"
+        f"📑 รายงานประจำเดือน{thai_month(month)} สำหรับที่ประชุมคณะกรรมการจังหวัด\n"
         + "\n".join(summary_text(session, province, None, today).splitlines()[1:4])
         + "\n"
         f"ตารางหน่วยงาน × ข้อ OIT (XLSX) ดาวน์โหลดได้ 7 วัน: {link(province.id, month)}"

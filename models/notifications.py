@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.base import BANGKOK
 from models.calendar import round_year
 from models.chats import Group
 from models.domain import ChatSetup, Milestone, Phase, Province
 from models.working_days import next_working_day, previous_working_day
 
-BANGKOK = ZoneInfo("Asia/Bangkok")
 SEND_AT = dt.time(9, 0)
 DEFAULT_LEADS = (7, 3, 1, 0)
 # Lower is more important: the budget planner keeps these first.
@@ -58,10 +57,14 @@ def _at(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, SEND_AT, tzinfo=BANGKOK)
 
 
+def parse_leads(text: str) -> tuple[int, ...]:
+    """Days before a deadline from "7,3,1,0" or "7 3 1": largest first, none over 30."""
+    days = {int(d) for d in text.replace(",", " ").split() if d.isdigit() and int(d) <= 30}
+    return tuple(sorted(days, reverse=True))
+
+
 def leads_of(province: Province) -> tuple[int, ...]:
-    text = province.reminder_days or ""
-    leads = tuple(sorted({int(x) for x in text.replace(" ", "").split(",") if x.isdigit()}))
-    return leads if text else DEFAULT_LEADS
+    return parse_leads(province.reminder_days) if province.reminder_days else DEFAULT_LEADS
 
 
 def groups_of(session: Session, province_id: int) -> dict[str, list[str]]:

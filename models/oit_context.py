@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.agency_lookup import clear_winner, find_agencies
@@ -47,12 +47,17 @@ def resolve_agency(
     """(one of `among` that `hint` names, else an agency outside `among` it clearly names)."""
     if not hint:
         return None, None
-    first_word = hint.split()[0]
-    if first_word != hint:  # "L004 เรียนจังหวัด": the agency usually comes first
-        found = resolve_agency(session, first_word, among, province_ids)
-        if any(found):
-            return found
     ids = {a.id for a in among}
+    first_word = hint.split()[0]
+    if first_word != hint:  # "L004 เรียนจังหวัด": a code, when given, comes first
+        query = select(Agency).where(
+            Agency.active.is_(True), func.lower(Agency.code) == first_word.lower()
+        )
+        if province_ids:
+            query = query.where(Agency.province_id.in_(province_ids))
+        coded = session.scalars(query.order_by(Agency.id)).first()
+        if coded:
+            return (coded, None) if coded.id in ids else (None, coded)
     for province_id in province_ids or [None]:
         matches = find_agencies(session, hint, province_id)
         mine = [m for m in matches if m.agency.id in ids]

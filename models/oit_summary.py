@@ -86,13 +86,3 @@ def on_time_by_phase(
     return [
         (p, progress.complete_by(session, ids, framework_id, total, p.deadline)) for p in passed
     ]
-
-
-def honour_list(
-    session: Session, province: Province, ids: list[int], framework_id: int, total: int, today
-) -> set[int] | None:
-    """Agencies complete at every passed phase deadline; None before the first deadline."""
-    passed = on_time_by_phase(session, province, ids, framework_id, total, today)
-    if not passed:
-        return None
-    return set(ids).intersection(*(on_time for _, on_time in passed))

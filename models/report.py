@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from models import oit_progress as progress
 from models.agency_names import KIND_LABELS
+from models.calendar import thai_month
 from models.domain import Agency, Province
 from models.frameworks import active_framework
 from models.oit_progress import end_of_day_utc
@@ -59,7 +60,9 @@ def workbook(session: Session, province: Province, month: str) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = f"OIT {month}"
-    sheet.append([f"จังหวัด{province.name} ความคืบหน้า OIT ณ สิ้นเดือน {month} (ข้อมูลจากบอท ITA)"])
+    sheet.append(
+        [f"จังหวัด{province.name} ความคืบหน้า OIT ณ สิ้นเดือน{thai_month(month)} (ข้อมูลจากบอท ITA)"]
+    )
     header = ["รหัส", "หน่วยงาน", "ประเภท", *codes, "ผ่าน", "รอตรวจ", "แก้ไข", "ยังไม่ส่ง", "OIT จำลอง"]
     sheet.append(header)
     for cell in sheet[2]:

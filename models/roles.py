@@ -24,8 +24,9 @@ def person(session: Session, line_user_id: str) -> Person:
     return found
 
 
-def grants(session: Session, who: Person, role: str | None = None, status: str = "active"):
-    query = select(RoleGrant).where(RoleGrant.person_id == who.id, RoleGrant.status == status)
+def grants(session: Session, who: Person, role: str | None = None, status: str | tuple = "active"):
+    statuses = (status,) if isinstance(status, str) else status
+    query = select(RoleGrant).where(RoleGrant.person_id == who.id, RoleGrant.status.in_(statuses))
     if role:
         query = query.where(RoleGrant.role == role)
     return session.scalars(query.order_by(RoleGrant.id)).all()

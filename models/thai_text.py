@@ -10,10 +10,9 @@ from pythainlp.corpus import thai_words
 from pythainlp.tokenize import word_tokenize
 from pythainlp.util import Trie
 
-from models.oit_parser import ITEM
+from models.oit_parser import ITEM, THAI_DIGITS
 
 TERMS = Path(__file__).resolve().parent.parent / "data" / "faq" / "terms.txt"
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 # Spellings officers use for the same thing; applied to the whole text before segmenting.
 SPELLINGS = [
     (r"ป\.?\s?ป\.?\s?ช\.?", "ปปช"),

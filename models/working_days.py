@@ -17,10 +17,6 @@ def holidays() -> dict[dt.date, str]:
     return {entry["date"]: entry["name"] for year in document.values() for entry in year}
 
 
-def covered_years() -> set[int]:
-    return {day.year for day in holidays()}
-
-
 def is_working_day(day: dt.date) -> bool:
     return day.weekday() < 5 and day not in holidays()
 

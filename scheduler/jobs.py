@@ -31,11 +31,19 @@ def purge_retention() -> None:
 
 
 def send_notices(at: str) -> None:
-    """Queue the notices planned for one moment (each once, by its unique key)."""
-    from scheduler.notify import send
+    """Queue the notices planned for one moment (each once, by its unique key). Group sizes
+    LINE must be asked for are fetched between two transactions, never inside one."""
+    from models.budget import month_candidates
+    from scheduler.notify import fetch_sizes, send, stale_sizes, store_sizes
 
+    moment, config, now = dt.datetime.fromisoformat(at), current_app.config, utcnow()
     with get_db().session() as session:
-        send(session, dt.datetime.fromisoformat(at), current_app.config, utcnow())
+        month = month_candidates(session, moment)  # every province's calendar, read once
+        stale = stale_sizes(session, month, config, now)
+    sizes = fetch_sizes(stale, config)
+    with get_db().session() as session:
+        store_sizes(session, sizes, now)
+        send(session, moment, config, now, month)
 
 
 TASKS = {"purge_retention": purge_retention, "send_notices": send_notices}

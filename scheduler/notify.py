@@ -19,7 +19,7 @@ from models.budget import (
     month_candidates,
     plan,
 )
-from models.chats import Person
+from models.chats import Group, Person
 from models.domain import Province
 from models.notice_text import build
 from models.notifications import BANGKOK, Candidate, groups_of
@@ -27,8 +27,9 @@ from models.outbox import OutboxMessage
 from models.working_days import is_working_day
 
 HELD_WARNING = (
-    "ℹ️ เดือนนี้โควตาข้อความ LINE ของบอทไม่พอส่งแจ้งเตือนทุกครั้ง บอทจะแนบแจ้งเตือนที่งดส่ง"
-    " ไว้ในคำตอบถัดไปในกลุ่มนั้นแทน (ไม่เสียโควตา) ผู้ประสานงานอาจช่วยแจ้งในกลุ่มด้วย"
+    "ℹ️ เดือนนี้โควตาข้อความ LINE ของบอทไม่พอส่งแจ้งเตือนทุกครั้ง แจ้งเตือนที่งดส่งจะแนบไปกับ"
+    "คำตอบถัดไปของบอทในกลุ่มนั้นแทน (ไม่เสียโควตา) ถ้าต้องการให้ออกทันที พิมพ์ กำหนดการ ในกลุ่มนั้น"
+    " หรือผู้ประสานงานแจ้งเองในกลุ่ม"
 )
 
 
@@ -41,12 +42,17 @@ def quiet(at: dt.datetime, config: dict) -> bool:
 
 def plain(messages: list[dict], session: Session) -> str:
     """A held notice as plain text: mentions become @names (a reply carries text only)."""
+    mentions = [(m["text"], m.get("substitution") or {}) for m in messages]
+    users = {s["mentionee"]["userId"] for _, subs in mentions for s in subs.values()}
+    names = dict(
+        session.execute(
+            select(Person.line_user_id, Person.display_name).where(Person.line_user_id.in_(users))
+        ).all()
+    ) if users else {}  # fmt: skip
     parts = []
-    for message in messages:
-        text = message["text"]
-        for key, sub in (message.get("substitution") or {}).items():
-            user = sub["mentionee"]["userId"]
-            name = session.scalar(select(Person.display_name).where(Person.line_user_id == user))
+    for text, subs in mentions:
+        for key, sub in subs.items():
+            name = names.get(sub["mentionee"]["userId"])
             text = text.replace("{" + key + "}", f"@{name or 'แอดมิน'}")
         parts.append(text)
     return re.sub(r"\n{3,}", "\n\n", "\n".join(parts))
@@ -86,39 +92,47 @@ def notices(session: Session, at: dt.datetime, config: dict, province_id=None, m
         return []
     month = month_candidates(session, at) if month is None else month
     decisions = plan(session, at, config["LINE_MONTHLY_MESSAGE_BUDGET"], month)
-    today = at.astimezone(BANGKOK).date()
+    today, now_utc = at.astimezone(BANGKOK).date(), at.astimezone(dt.UTC).replace(tzinfo=None)
     result = []
     for c in due(month, at, province_id):
         if not c.costs:
             continue
-        now_utc = at.astimezone(dt.UTC).replace(tzinfo=None)
         messages = build(session, c, today, now_utc, report_link)
         if messages:
             result.append((c, messages, decisions.get(c.key, "held")))
     return result
 
 
-def refresh_member_counts(session: Session, month: list[Candidate], config: dict, now_utc) -> None:
-    """The planner prices a push by the group's size: ask LINE for sizes not known this day."""
-    from bot.line_client import LineError
-    from bot.worker import make_client
-    from models.chats import Group
-
+def stale_sizes(session: Session, month: list[Candidate], config: dict, now_utc) -> list[str]:
+    """Groups the planner prices a push for whose member count is not known this day."""
     ttl = dt.timedelta(hours=config["MEMBER_COUNT_TTL_HOURS"])
     wanted = {c.group_id for c in month if c.costs}
-    stale = session.scalars(
-        select(Group).where(Group.line_group_id.in_(wanted), Group.active.is_(True))
-    ).all()
-    client = None
-    for group in stale:
-        if group.member_count_at is not None and now_utc - group.member_count_at <= ttl:
-            continue
+    rows = session.execute(
+        select(Group.line_group_id, Group.member_count_at).where(
+            Group.line_group_id.in_(wanted), Group.active.is_(True)
+        )
+    )
+    return [group_id for group_id, at in rows if at is None or now_utc - at > ttl]
+
+
+def fetch_sizes(group_ids: list[str], config: dict) -> dict[str, int]:
+    """Ask LINE; called outside any transaction (each call may take seconds)."""
+    from bot.line_client import LineError
+    from bot.worker import make_client
+
+    sizes, client = {}, None
+    for group_id in group_ids:
         client = client or make_client(config)
         try:
-            group.member_count = client.group_member_count(group.line_group_id)
-            group.member_count_at = now_utc
+            sizes[group_id] = client.group_member_count(group_id)
         except LineError:
             pass  # keep the old figure (or the default) rather than stop the morning's notices
+    return sizes
+
+
+def store_sizes(session: Session, sizes: dict[str, int], now_utc: dt.datetime) -> None:
+    for group in session.scalars(select(Group).where(Group.line_group_id.in_(sizes))):
+        group.member_count, group.member_count_at = sizes[group.line_group_id], now_utc
 
 
 def report_link(province_id: int, month: str) -> str:
@@ -140,20 +154,20 @@ def _push_once(session: Session, to: str, messages: list[dict], key: str) -> boo
     return True
 
 
-def send(session: Session, at: dt.datetime, config: dict, now_utc: dt.datetime) -> int:
-    """The clock's job: queue each due notice once (its key is unique), or hold it."""
+def send(session: Session, at: dt.datetime, config: dict, now_utc: dt.datetime, month=None) -> int:
+    """The clock's job: queue each due notice once (its key is unique), or hold it
+    (`month`: the month's candidates when the caller already read them)."""
     queued = 0
-    month = month_candidates(session, at)  # every province's calendar, read once per job
+    month = month_candidates(session, at) if month is None else month
     recheck_links(session, month, at, now_utc)
-    refresh_member_counts(session, month, config, now_utc)
+    label = month_bounds(at)[0].strftime("%Y-%m")
     for c, messages, delivery in notices(session, at, config, month=month):
         if delivery == "push":
             queued += _push_once(session, c.group_id, messages, c.key)
             continue
         if held.hold(session, c.key, c.group_id, plain(messages, session), now_utc):
-            month = month_bounds(at)[0].strftime("%Y-%m")
             for group_id in groups_of(session, c.province_id).get("coordinators", []):
-                key = f"held_warning:{c.province_id}:{month}"
+                key = f"held_warning:{c.province_id}:{label}"
                 queued += _push_once(
                     session, group_id, [{"type": "text", "text": HELD_WARNING}], key
                 )

@@ -11,6 +11,7 @@ from models import Agency, Framework, FrameworkItem
 from models.agency_lookup import clear_winner, find_agencies
 from models.framework_file import FrameworkError, read
 from models.frameworks import shipped_files
+from models.oit_context import resolve_agency
 
 CSV = """code,name,type,district,website,itas_code,iit_target
 L1,องค์การบริหารส่วนตำบลบางระจัน,อบต.,บางระจัน,bangrachan-sao.go.th,2001,30
@@ -147,6 +148,23 @@ def test_ambiguous_name_has_no_clear_winner(demo):
         matches = find_agencies(session, "บางระจัน")
         assert clear_winner(matches) is None
         assert {m.agency.code for m in matches[:2]} == {"L003", "L004"}
+
+
+def test_an_admins_agency_is_named_by_a_leading_code_or_the_whole_hint(demo):
+    """A leading word only decides when it is a code: "สาธารณสุข บางระจัน" could be either
+    agency of an admin of R002 and L004, so the bot must ask, not take the first word."""
+    with demo.session() as session:
+        agencies = {a.code: a for a in session.scalars(select(Agency))}
+        mine = [agencies["R002"], agencies["L004"]]
+        chosen = {
+            hint: tuple(a and a.code for a in resolve_agency(session, hint, mine, []))
+            for hint in ("สาธารณสุข บางระจัน", "l004 เรียนจังหวัด", "R003 ครับ")
+        }
+    assert chosen == {
+        "สาธารณสุข บางระจัน": (None, None),
+        "l004 เรียนจังหวัด": ("L004", None),
+        "R003 ครับ": (None, "R003"),
+    }
 
 
 def test_seed_demo_is_idempotent_and_calendar_round_trips(runner, demo, tmp_path):

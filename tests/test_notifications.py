@@ -18,6 +18,7 @@ from models.budget import month_candidates
 from models.demo import GROUPS
 from models.notifications import BANGKOK
 from models.working_days import is_working_day
+from scheduler.jobs import TASKS
 from scheduler.notify import send
 
 REGIONAL, LOCAL, COORDS = (
@@ -328,8 +329,8 @@ def test_the_planner_asks_line_for_group_sizes_it_does_not_know(demo, db, fake_l
             group.member_count = group.member_count_at = None
     fake_line.state.set_member_count(LOCAL, 12)
     at = dt.datetime(2027, 1, 28, 9, tzinfo=BANGKOK)
-    with time_machine.travel(at, tick=False), db.session() as session:
-        send(session, at, demo.config, at.astimezone(dt.UTC).replace(tzinfo=None))
+    with time_machine.travel(at, tick=False), demo.app_context():
+        TASKS["send_notices"](at.isoformat())
     with db.session() as session:
         sizes = dict(session.execute(select(Group.line_group_id, Group.member_count)).all())
     assert sizes[LOCAL] == 12 and sizes[REGIONAL] == 40 and sizes[COORDS] == 5
