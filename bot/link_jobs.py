@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import socket
 import threading
@@ -20,6 +21,7 @@ from models.link_verdict import page_title, verdict
 from models.submissions import CURRENT, LinkCheck, Submission
 
 log = logging.getLogger(__name__)
+LEASE_SLACK_SECONDS = 30
 
 
 def required_year(session, submission: Submission) -> int | None:
@@ -41,7 +43,8 @@ class LinkChecker:
         self.db = app.extensions["db"]
         self.config = app.config
         self.owner = f"links:{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-        self.lease = int(app.config["LINK_CHECK_TIMEOUT_SECONDS"] * (6 + 2)) + 10
+        # One fetch ends by LINK_CHECK_TIMEOUT_SECONDS; the slack is for the database either side.
+        self.lease = math.ceil(app.config["LINK_CHECK_TIMEOUT_SECONDS"]) + LEASE_SLACK_SECONDS
 
     def check_due(self, limit: int = 10) -> int:
         with self.db.session() as session:
@@ -51,8 +54,11 @@ class LinkChecker:
         return len(ids)
 
     def check_one(self, check_id: int) -> None:
+        """Lease the row afresh (a batch is claimed at once, checked one by one), then fetch."""
         with self.db.session() as session:
-            row = session.get(LinkCheck, check_id)
+            row = hold(session, LinkCheck, check_id, self.owner, utcnow(), self.lease)
+            if row is None:
+                return
             url = row.url
             year = required_year(session, session.get(Submission, row.submission_id))
         page = fetch(

@@ -13,6 +13,12 @@ OFF_SITE = {
     "LINE": ("line.me", "lin.ee", "liff.line.me"),
     "ลิงก์ย่อ": ("bit.ly", "tinyurl.com", "shorturl.at", "cutt.ly", "t.ly", "rb.gy", "is.gd"),
 }
+# IPv6 prefixes whose last 32 bits are an IPv4 address: mapped, translated, compatible, NAT64.
+LOW_32_BITS = tuple(
+    map(ipaddress.IPv6Network, ["::ffff:0:0/96", "::ffff:0:0:0/96", "::/96", "64:ff9b::/96"])
+)
+# Teredo and local-use NAT64 carry IPv4 addresses too, but no public site is published on them.
+NEVER_PUBLIC = (ipaddress.IPv6Network("2001::/32"), ipaddress.IPv6Network("64:ff9b:1::/48"))
 
 
 def host_of(url: str) -> str:
@@ -31,6 +37,30 @@ def is_ip_literal(host: str) -> bool:
         pass
     parts = host.split(".")
     return all(p.isdigit() or p.lower().startswith("0x") for p in parts if p)
+
+
+def _wrapped_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 one carries: the host may reach it instead."""
+    if any(ip in network for network in LOW_32_BITS):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFF_FFFF)
+    return ip.sixtofour
+
+
+def _is_public(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if ip.is_multicast or not ip.is_global or any(ip in network for network in NEVER_PUBLIC):
+        return False
+    inner = _wrapped_ipv4(ip) if ip.version == 6 else None
+    return inner is None or _is_public(inner)
+
+
+def is_public_address(address: str) -> bool:
+    """Whether the checker may connect: the address is global, and so is any IPv4 one inside.
+
+    Python 3.11 calls NAT64, 6to4, IPv4-compatible and IPv4-translated addresses global even
+    when they carry 127.0.0.1. One carrying a public IPv4 address (64:ff9b::8.8.8.8) is
+    allowed: it leads nowhere that address does not. NEVER_PUBLIC ones are refused outright.
+    """
+    return _is_public(ipaddress.ip_address(address.split("%")[0]))
 
 
 def is_internal_name(host: str) -> bool:
