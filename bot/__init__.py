@@ -18,6 +18,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"), format="%(message)s")
+    config.settle_line(app.config)  # on the final settings: raises ConfigError, stops start-up
 
     db.init_app(app)
     from bot import cli, domain_cli, faq_cli, notify_cli, oit_cli, reports, webhook

@@ -12,8 +12,9 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from bot.db import get_db
-from models import Agency, ChatSetup, Framework, Group, Province, RoleGrant, roles
+from models import Agency, ChatSetup, Framework, Group, Province, RoleGrant, group_setup, roles
 from models.agency_import import import_agencies, province_named, read_rows
+from models.base import local_today, utcnow
 from models.calendar import CalendarError, round_year
 from models.calendar import replace as replace_calendar
 from models.calendar import show as show_calendar
@@ -22,7 +23,7 @@ from models.frameworks import active_framework, load_file, load_shipped
 
 
 def today() -> dt.date:
-    return dt.datetime.now(dt.UTC).astimezone(dt.timezone(dt.timedelta(hours=7))).date()
+    return local_today(utcnow())
 
 
 def _province(session, name: str) -> Province:
@@ -154,6 +155,35 @@ def roles_revoke(user_id: str, role: str, province: str):
     click.echo(f"ยกเลิก {count} สิทธิ์", err=True)
 
 
+groups_cli = click.Group("groups", help="What each LINE group is for, when chat cannot settle it.")
+
+
+@groups_cli.command("list")
+@click.option("--province", default=None, help="Only the groups of this province.")
+def groups_list(province: str | None):
+    """Every group the bot knows: id, kind, province, members."""
+    with get_db().session() as session:
+        chosen = _province(session, province) if province else None
+        rows = group_setup.listed(session, chosen)
+    for line_group_id, name, kind, province_name, members, active in rows:
+        where = f"{kind} จังหวัด{province_name}" if kind else "ยังไม่ได้ตั้งค่า"
+        state = "" if active else " (บอทออกจากกลุ่มแล้ว)"
+        size = members if members is not None else "?"
+        click.echo(f"{line_group_id}\t{where}\t{size} คน\t{name or ''}{state}")
+
+
+@groups_cli.command("set")
+@click.argument("group_id")
+@click.option("--province", required=True)
+@click.option("--kind", required=True, type=click.Choice(group_setup.KINDS))
+def groups_set(group_id: str, province: str, kind: str):
+    """Set what a group is for, whoever set it before (audited as the operator)."""
+    with get_db().session() as session:
+        chosen = _province(session, province)
+        group_setup.set_up(session, group_id, kind, chosen, "cli", utcnow())
+    click.echo(f"{group_id}: {kind} จังหวัด{chosen.name}", err=True)
+
+
 calendar_cli = click.Group("calendar", help="A province's ITA calendar for a fiscal year.")
 
 
@@ -225,7 +255,14 @@ def domain_stats(session) -> dict:
 
 
 def init_app(app: Flask) -> None:
-    for command in (framework_cli, agencies_cli, roles_cli, calendar_cli, seed_demo_command):
+    for command in (
+        framework_cli,
+        agencies_cli,
+        roles_cli,
+        groups_cli,
+        calendar_cli,
+        seed_demo_command,
+    ):
         app.cli.add_command(command)
     app.extensions.setdefault("data_loaders", []).append(load_frameworks)
     app.extensions.setdefault("stats_collectors", []).append(domain_stats)

@@ -1,9 +1,31 @@
-"""A read-only view over a raw webhook event, so handlers never dig through dicts."""
+"""A read-only view over a raw webhook event, so handlers never dig through dicts.
+
+Every property answers with the type it promises, whatever the payload holds: a signed body
+can still carry a number where LINE sends a string, and one odd event must not crash the worker.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+
+def _obj(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _id(value: Any, limit: int = 64) -> str | None:
+    """An id or token as LINE sends it; anything longer than its column is not one."""
+    found = _str(value)
+    return found if found and len(found) <= limit else None
+
+
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 @dataclass(frozen=True)
@@ -12,15 +34,15 @@ class Event:
 
     @property
     def type(self) -> str:
-        return str(self.raw.get("type", ""))
+        return _str(self.raw.get("type")) or ""
 
     @property
     def mode(self) -> str:
-        return str(self.raw.get("mode", "active"))
+        return _str(self.raw.get("mode")) or "active"
 
     @property
     def source(self) -> dict[str, Any]:
-        return self.raw.get("source") or {}
+        return _obj(self.raw.get("source"))
 
     @property
     def is_group(self) -> bool:
@@ -28,11 +50,11 @@ class Event:
 
     @property
     def group_id(self) -> str | None:
-        return self.source.get("groupId") or self.source.get("roomId")
+        return _id(self.source.get("groupId")) or _id(self.source.get("roomId"))
 
     @property
     def user_id(self) -> str | None:
-        return self.source.get("userId")
+        return _id(self.source.get("userId"))
 
     @property
     def chat_id(self) -> str | None:
@@ -40,58 +62,74 @@ class Event:
 
     @property
     def reply_token(self) -> str | None:
-        return self.raw.get("replyToken")
+        return _id(self.raw.get("replyToken"), 255)
 
     @property
     def message(self) -> dict[str, Any]:
-        return self.raw.get("message") or {}
+        return _obj(self.raw.get("message"))
 
     @property
     def message_id(self) -> str | None:
-        return self.message.get("id")
+        return _id(self.message.get("id"))
 
     @property
     def text(self) -> str:
         """Message text (empty for other message types)."""
         if self.type not in {"message", "messageEdited"} or self.message.get("type") != "text":
             return ""
-        return str(self.message.get("text") or "")
+        return _str(self.message.get("text")) or ""
 
     @property
     def quote_token(self) -> str | None:
-        return self.message.get("quoteToken")
+        return _id(self.message.get("quoteToken"), 255)
 
     @property
     def quoted_message_id(self) -> str | None:
-        return self.message.get("quotedMessageId")
+        return _id(self.message.get("quotedMessageId"))
 
     @property
     def mentionees(self) -> list[dict[str, Any]]:
-        return (self.message.get("mention") or {}).get("mentionees") or []
+        found = _obj(self.message.get("mention")).get("mentionees")
+        return [m for m in found if isinstance(m, dict)] if isinstance(found, list) else []
 
     @property
     def mentions_bot(self) -> bool:
-        return any(m.get("isSelf") for m in self.mentionees)
+        return any(m.get("isSelf") is True for m in self.mentionees)
 
     @property
-    def text_without_bot_mention(self) -> str:
-        """The text with the bot's own @mention cut out by its index and length."""
+    def mentioned_user_ids(self) -> list[str]:
+        """People @mentioned in the message, the bot left out."""
+        found = (_id(m.get("userId")) for m in self.mentionees if m.get("isSelf") is not True)
+        return [user_id for user_id in found if user_id]
+
+    def text_without_mentions(self, only_bot: bool = False) -> str:
+        """The text with @mentions (or only the bot's) cut out by their index and length."""
         text = self.text
-        for mention in sorted(self.mentionees, key=lambda m: -int(m.get("index", 0))):
-            if mention.get("isSelf"):
-                start, length = int(mention.get("index", 0)), int(mention.get("length", 0))
-                text = text[:start] + text[start + length :]
+        spans = [
+            (_int(m.get("index")), _int(m.get("length")))
+            for m in self.mentionees
+            if not only_bot or m.get("isSelf") is True
+        ]
+        for start, length in sorted(spans, reverse=True):
+            if 0 <= start < len(text) and length > 0:
+                text = text[:start] + " " + text[start + length :]
         return text.strip()
 
     @property
+    def text_without_bot_mention(self) -> str:
+        return self.text_without_mentions(only_bot=True)
+
+    @property
     def postback_data(self) -> str:
-        return str((self.raw.get("postback") or {}).get("data") or "")
+        return _str(_obj(self.raw.get("postback")).get("data")) or ""
 
     @property
     def unsent_message_id(self) -> str | None:
-        return (self.raw.get("unsend") or {}).get("messageId")
+        return _id(_obj(self.raw.get("unsend")).get("messageId"))
 
     def member_ids(self, key: str) -> list[str]:
         """User ids in joined/left events (key is "joined" or "left")."""
-        members = (self.raw.get(key) or {}).get("members") or []
-        return [m["userId"] for m in members if m.get("userId")]
+        members = _obj(self.raw.get(key)).get("members")
+        if not isinstance(members, list):
+            return []
+        return [m["userId"] for m in members if isinstance(m, dict) and _id(m.get("userId"))]

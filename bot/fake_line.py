@@ -66,13 +66,21 @@ class FakeLineState:
         self.group_names[group_id] = name
 
     def fail_next(
-        self, endpoint: str = "any", status: int = 500, times: int = 1, delay: float = 0.0
+        self,
+        endpoint: str = "any",
+        status: int = 500,
+        times: int = 1,
+        delay: float = 0.0,
+        message: str = "The fake LINE API was told to fail",
+        retry_after: int | None = None,
     ) -> None:
-        """The next `times` calls to reply/push/any answer `status` (0: only wait `delay`)."""
+        """The next `times` calls to reply/push/any answer `status` (0: only wait `delay`)
+        with LINE's `message` (e.g. "You have reached your monthly limit.")."""
         with self._lock:
             self.failures.append(
-                {"endpoint": endpoint, "status": status, "times": times, "delay": delay}
-            )
+                {"endpoint": endpoint, "status": status, "times": times, "delay": delay,
+                 "message": message, "retry_after": retry_after}
+            )  # fmt: skip
 
     def expire_reply_tokens(self) -> None:
         self.tokens_expired = True
@@ -111,7 +119,7 @@ def error(status: int, message: str, details: list[dict] | None = None):
 
 def _check_action(action: dict, path: str, limit: int, found: list[dict]) -> None:
     label, data = action.get("label"), action.get("data")
-    if isinstance(label, str) and len(label) > limit:
+    if isinstance(label, str) and utf16_len(label) > limit:
         found.append(
             {"message": f"Length must be between 0 and {limit}", "property": f"{path}.label"}
         )
@@ -161,7 +169,10 @@ def validate_messages(messages: Any) -> list[dict]:
             problems.append(
                 {"message": "Size must be between 0 and 20", "property": f"{where}.substitution"}
             )
-        if kind in {"template", "flex"} and not 1 <= len(message.get("altText") or "") <= 1500:
+        alt = message.get("altText") or ""
+        if kind in {"template", "flex"} and not (
+            isinstance(alt, str) and 1 <= utf16_len(alt) <= 1500
+        ):
             problems.append(
                 {"message": "Length must be between 1 and 1500", "property": f"{where}.altText"}
             )
@@ -220,7 +231,10 @@ def create_fake_line_app(
         planned = state.take_failure(kind)
         if planned and planned["status"]:
             time.sleep(planned["delay"])
-            return error(planned["status"], "The fake LINE API was told to fail")
+            body, status = error(planned["status"], planned["message"])
+            if planned["retry_after"] is not None:
+                body.headers["Retry-After"] = str(planned["retry_after"])
+            return body, status
         if planned:  # accepted now, answered late: the caller may time out
             request.environ["fake_line.delay"] = planned["delay"]
         problems = validate_messages(body.get("messages"))

@@ -22,9 +22,22 @@ log = logging.getLogger(__name__)
 class LineError(Exception):
     """A call that did not succeed; `transient` errors may be retried."""
 
-    def __init__(self, status: int | None, message: str, transient: bool):
+    def __init__(
+        self, status: int | None, message: str, transient: bool, retry_after: float | None = None
+    ):
         super().__init__(f"{status or 'no answer'}: {message}")
         self.status, self.message, self.transient = status, message, transient
+        self.retry_after = retry_after  # seconds LINE asked us to wait, when it said
+
+    @property
+    def monthly_limit(self) -> bool:
+        """429 "You have reached your monthly limit": no retry helps until the month turns."""
+        return self.status == 429 and "monthly limit" in self.message.lower()
+
+    @property
+    def rate_limited(self) -> bool:
+        """429 for too many requests: retried later with the same retry key."""
+        return self.status == 429 and not self.monthly_limit
 
     @property
     def invalid_reply_token(self) -> bool:
@@ -54,8 +67,10 @@ class LineClient:
         try:
             return method(*args, _request_timeout=self.timeout, **kwargs)
         except ApiException as error:
-            status = int(error.status or 0)
-            raise LineError(status, _error_message(error.body), status >= 500) from None
+            status, message = int(error.status or 0), _error_message(error.body)
+            limited = status == 429 and "monthly limit" not in message.lower()
+            wait = _retry_after(error.headers) if limited else None
+            raise LineError(status, message, status >= 500 or limited, wait) from None
         except Urllib3Error as error:
             raise LineError(None, type(error).__name__, True) from None
 
@@ -80,6 +95,15 @@ class LineClient:
 
     def group_name(self, group_id: str) -> str:
         return self._call(self.api.get_group_summary, group_id).group_name
+
+
+def _retry_after(headers) -> float | None:
+    """Retry-After in seconds (LINE may send it with a 429); None when absent or unreadable."""
+    try:
+        value = float((headers or {}).get("Retry-After", ""))
+    except (TypeError, ValueError):
+        return None
+    return min(max(value, 0.0), 3600.0)
 
 
 def _error_message(body) -> str:

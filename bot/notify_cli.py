@@ -14,7 +14,14 @@ from bot.db import get_db
 from bot.domain_cli import _province
 from bot.stats import push_usage
 from models import HeldNotice, utcnow
-from models.budget import DEFAULT_GROUP_SIZE, group_sizes, month_bounds, month_candidates, plan
+from models.budget import (
+    DEFAULT_GROUP_SIZE,
+    assumed_sizes,
+    group_sizes,
+    month_bounds,
+    month_candidates,
+    plan,
+)
 from models.notifications import BANGKOK
 
 notifications_cli = click.Group("notifications", help="แจ้งเตือนตามปฏิทิน")
@@ -33,21 +40,36 @@ def _moment(text: str) -> dt.datetime:
 @click.option("--until", "until", help="ISO datetime: every moment from --at to this")
 @click.option("--province", help="ชื่อจังหวัด")
 @click.option("--json", "as_json", is_flag=True, help="One JSON array.")
-def notifications_preview(at: str, until: str | None, province: str | None, as_json: bool):
+@click.option("--offline", is_flag=True, help="Do not ask LINE for group sizes not known yet.")
+def notifications_preview(
+    at: str, until: str | None, province: str | None, as_json: bool, offline: bool
+):
     """Print, without sending, every notice the clock would queue at that moment or span."""
-    from scheduler.notify import preview
+    from scheduler.notify import fetch_sizes, preview, stale_between, store_sizes
 
-    start = _moment(at)
+    config, start = current_app.config, _moment(at)
+    end = _moment(until) if until else start
     with get_db().session() as session:
         province_id = _province(session, province).id if province else None
-        rows = preview(session, start, _moment(until) if until else start, current_app.config,
-                       province_id)  # fmt: skip
+        stale = [] if offline else stale_between(session, start, end, config, utcnow())
+    sizes = fetch_sizes(stale, config)  # as the clock does: outside any transaction
+    with get_db().session() as session:
+        store_sizes(session, sizes, utcnow())
+        rows = preview(session, start, end, config, province_id)
+        assumed = assumed_sizes(session)
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False))
         return
     for row in rows:
         click.echo(f"{row['at']} {row['province']} {row['group_kind']} {row['kind']} "
                    f"{row['delivery']} ~{row['estimated_messages']}\n{row['text']}\n")  # fmt: skip
+    _say_assumed([assumed[r["group_id"]] for r in rows if r["size_assumed"]])
+
+
+def _say_assumed(names: list[str]) -> None:
+    if names:
+        click.echo(f"ยังไม่ทราบจำนวนสมาชิก ใช้ประมาณ {DEFAULT_GROUP_SIZE} คน: "
+                   + ", ".join(dict.fromkeys(names)))  # fmt: skip
 
 
 @click.command("budget")
@@ -60,7 +82,7 @@ def budget_command(as_json: bool):
         _, used = push_usage(session, utcnow())
         month = month_candidates(session, now)
         decisions = plan(session, now, config["LINE_MONTHLY_MESSAGE_BUDGET"], month)
-        sizes = group_sizes(session)
+        sizes, assumed = group_sizes(session), assumed_sizes(session)
         upcoming = [c for c in month if c.at >= now and c.costs]
         held = session.scalars(select(HeldNotice).where(HeldNotice.delivered_at.is_(None))).all()
         report = {
@@ -73,6 +95,7 @@ def budget_command(as_json: bool):
                     "group_id": c.group_id,
                     "kind": c.kind,
                     "estimated_messages": sizes.get(c.group_id, DEFAULT_GROUP_SIZE),
+                    "size_assumed": c.group_id in assumed,
                     "delivery": decisions[c.key],
                 }
                 for c in sorted(upcoming, key=lambda c: c.at)
@@ -85,11 +108,15 @@ def budget_command(as_json: bool):
         report["forecast"] = used + sum(
             p["estimated_messages"] for p in report["plan"] if p["delivery"] == "push"
         )
+        report["assumed_sizes"] = sorted(
+            {p["group_id"] for p in report["plan"] if p["size_assumed"]}
+        )
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False))
     else:
         click.echo(f"{report['month']}: ใช้ไป {used} คาดว่าทั้งเดือน {report['forecast']} "
                    f"จากโควตา {report['budget']} งดส่ง {len(report['held'])} รายการ")  # fmt: skip
+        _say_assumed([assumed[g] for g in report["assumed_sizes"]])
 
 
 @click.command("report")
@@ -98,12 +125,13 @@ def budget_command(as_json: bool):
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False))
 def report_command(province: str, month: str, out: str):
     """Write the monthly XLSX report (agency × item matrix) the coordinators receive by link."""
-    from models.report import workbook
+    from models.report import build_workbook, report_rows
 
     if not re.fullmatch(r"20\d\d-(0[1-9]|1[0-2])", month):
         raise click.BadParameter("ใช้รูปแบบ YYYY-MM เช่น 2027-01", param_hint="--month")
     with get_db().session() as session:
-        data = workbook(session, _province(session, province), month)
+        rows = report_rows(session, _province(session, province), month)
+    data = build_workbook(rows)
     with open(out, "wb") as file:
         file.write(data)
     click.echo(f"เขียนรายงาน {month} จังหวัด{province} แล้ว: {out} ({len(data):,} ไบต์)")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.claims import claim, hold
@@ -14,7 +16,7 @@ from bot.db import Database
 from bot.events import Event
 from bot.line_client import LineClient, LineError, Sent
 from bot.replies import Message, Reply
-from models import Group, InboxEvent, OutboxMessage, SentMessage, utcnow
+from models import Group, InboxEvent, OutboxMessage, SentMessage, held, quota, utcnow
 
 log = logging.getLogger(__name__)
 MAX_MESSAGES = 5
@@ -130,10 +132,12 @@ class Sender:
                     row.method, row.reply_attempts = "reply", row.reply_attempts + 1
                 elif row.reply_attempts == 0:
                     row.method = "push"  # the token expired before any attempt
-                else:
-                    _finish(row, "failed", "reply token expired after an unconfirmed attempt")
-                    return None
+                elif not reply_lost(session, row, now):
+                    return None  # held for the group's next reply
             if row.method != "reply":
+                if quota.spent(session, now):
+                    hold_row(session, row, now)
+                    return None
                 row.method, row.push_attempts = "push", row.push_attempts + 1
                 row.recipients = self._recipients(session, row.to, now)
             return row.method, row.to, row.reply_token, json.loads(row.messages), row.retry_key
@@ -177,18 +181,57 @@ class Sender:
                     row.method, row.next_attempt_at = "push", now  # token was dead on arrival
             elif method == "push" and error.already_accepted:
                 _finish(row, "sent", None)
+            elif method == "push" and error.monthly_limit:
+                quota.stop_month(session, now)
+                hold_row(session, row, now)
             elif not error.transient:
                 _finish(row, "failed", str(error))
             elif method == "reply":
                 if row.reply_attempts >= MAX_REPLY_ATTEMPTS:
-                    _finish(row, "failed", f"reply not confirmed: {error}")
+                    reply_lost(session, row, now)
                 else:
-                    row.next_attempt_at = now + timedelta(seconds=row.reply_attempts)
+                    wait = max(row.reply_attempts, error.retry_after or 0)
+                    row.next_attempt_at = now + timedelta(seconds=wait)
             elif row.push_attempts >= self.config["MAX_PUSH_ATTEMPTS"]:
                 _finish(row, "failed", f"gave up after {row.push_attempts} attempts: {error}")
             else:
-                row.next_attempt_at = now + timedelta(seconds=min(2**row.push_attempts, 600))
+                wait = max(min(2**row.push_attempts, 600), error.retry_after or 0)
+                row.next_attempt_at = now + timedelta(seconds=wait)
         log.warning("outbox %s: %s failed: %s", row_id, method, error)
+
+
+def reply_lost(session: Session, row: OutboxMessage, now: datetime) -> bool:
+    """A reply still unconfirmed when its token expires. One-to-one it becomes a keyed push
+    (cost 1; True); in a group a push would cost every member, so its content rides on the
+    group's next reply as held news instead (False)."""
+    if row.to.startswith("U"):
+        row.method, row.next_attempt_at = "push", now
+        return True
+    hold_row(session, row, now)
+    return False
+
+
+def hold_row(session: Session, row: OutboxMessage, now: datetime) -> None:
+    """Keep the row's content for the chat's next reply (free) instead of pushing it."""
+    text = as_text(json.loads(row.messages))
+    if text:
+        try:
+            with session.begin_nested():
+                held.hold(session, f"outbox:{row.id}", row.to, text, now)
+        except IntegrityError:  # already held by an earlier attempt
+            pass
+    _finish(row, "held", None)
+
+
+def as_text(messages: list[Message]) -> str:
+    """What a held message says: texts as they are, cards by their alternative text."""
+    parts = []
+    for message in messages:
+        text = message.get("text") if message.get("type") in {"text", "textV2"} else None
+        if message.get("type") == "textV2":
+            text = re.sub(r"\{[^{}]*\}", "@แอดมิน", text or "")
+        parts.append(text or message.get("altText") or "")
+    return "\n".join(p for p in parts if p)
 
 
 def _finish(row: OutboxMessage, status: str, error: str | None) -> None:

@@ -44,6 +44,8 @@ def fetch_name(client: LineClient, event: Event) -> str | None:
             return clean_name(client.profile_name(event.user_id))
     except LineError as error:
         log.info("profile of a member not available: %s", error.status)
+    except Exception as error:  # e.g. the SDK refusing an odd id: the name is a nicety
+        log.info("profile lookup failed: %s", type(error).__name__)
     return None
 
 

@@ -10,7 +10,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from bot.db import get_db
 from models import Province
-from models.report import workbook
+from models.report import build_workbook, report_rows
 
 blueprint = Blueprint("reports", __name__)
 VALID_SECONDS = 7 * 24 * 3600
@@ -48,7 +48,8 @@ def download(token: str):
         province = session.get(Province, data["p"])
         if province is None:
             return Response("ไม่พบจังหวัดของรายงานนี้", 404)
-        body = workbook(session, province, data["m"])
+        rows = report_rows(session, province, data["m"])
+    body = build_workbook(rows)  # after the transaction: no lock is held while openpyxl works
     disposition = f'attachment; filename="ita-oit-{data["m"]}.xlsx"'
     return Response(body, mimetype=XLSX, headers={"Content-Disposition": disposition})
 

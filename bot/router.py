@@ -5,13 +5,14 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from bot.events import Event
 from bot.replies import Reply
+from models.base import local_today
 
 Handler = Callable[["Context", str], Reply | None]
 Middleware = Callable[["Context", str, Handler], Reply | None]
@@ -29,6 +30,12 @@ class Context:
     router: Router
     is_bot_message: Callable[[str], bool] = lambda _id: False
     state: dict[str, Any] = field(default_factory=dict)
+    today: date | None = None  # the date in Bangkok; computed from `now` when not given
+    followups: set[str] = field(default_factory=set)  # work the worker does after commit
+
+    def __post_init__(self) -> None:
+        if self.today is None:
+            self.today = local_today(self.now)
 
 
 @dataclass

@@ -8,8 +8,10 @@ import os
 import socket
 import threading
 import time
+import traceback
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
 from flask import Flask
 from linebot.v3.webhooks import Event as SdkEvent
@@ -20,11 +22,12 @@ from sqlalchemy.orm import Session
 from bot import privacy, profiles
 from bot.claims import claim, hold
 from bot.events import Event
-from bot.line_client import LineClient
+from bot.line_client import LineClient, LineError
 from bot.outbox import Sender, enqueue_reply
 from bot.replies import text_message
 from bot.router import Context
 from models import Group, Heartbeat, InboxEvent, Person, SentMessage, held, utcnow
+from models.line_text import MAX_MESSAGES, pack
 
 log = logging.getLogger(__name__)
 BATCH = 25
@@ -37,6 +40,29 @@ def classify(raw: dict) -> str:
     except Exception:
         return "unknown"
     return str(raw.get("type"))[:40]
+
+
+def describe(error: BaseException) -> str:
+    """The error's type and where it was raised; never its message, which may quote the user."""
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    cause = getattr(error, "orig", None)  # SQLAlchemy wraps the driver's error
+    return f"{type(error).__name__}{f' ({type(cause).__name__})' if cause else ''}{where}"
+
+
+def add_held_news(session: Session, reply, chat_id: str, now) -> None:
+    """Notices the budget could not push, and replies LINE never confirmed, ride free on this
+    reply in the message slots left; a quick reply moves to the new last message, the only
+    place LINE allows it."""
+    slots = MAX_MESSAGES - len(reply.messages)
+    news = held.take(session, chat_id, now, limit=min(3, slots)) if slots > 0 else []
+    if not news:
+        return
+    texts = pack([f"{held.HEADER}\n{news[0]}", *news[1:]], max_texts=slots, sep="\n\n")
+    quick = reply.messages[-1].pop("quickReply", None)
+    reply.messages.extend(text_message(text) for text in texts)
+    if quick:
+        reply.messages[-1]["quickReply"] = quick
 
 
 def make_client(config: dict) -> LineClient:
@@ -82,54 +108,62 @@ class Worker:
         self._last_beat = 0.0
 
     def process_due(self, limit: int = BATCH) -> int:
+        """Process a batch; an event that fails in any step costs an attempt, never the batch."""
         with self.db.session() as session:
             ids = claim(session, InboxEvent, self.owner, utcnow(), self.lease, limit)
         for event_id in ids:
-            self.process_one(event_id)
+            try:
+                self.process_one(event_id)
+            except Exception as error:
+                self._record_failure(event_id, error)
         return len(ids)
 
     def process_one(self, event_id: int) -> None:
         """Look the sender's name up if stale, handle the event in one transaction (which also
-        stores the name), then send its reply."""
+        stores the name), then send its reply and do the handler's follow-ups."""
         with self.db.session() as session:
             row = session.get(InboxEvent, event_id)
             stale = row and profiles.stale_sender(session, json.loads(row.payload), utcnow())
         # Outside any transaction: a slow LINE call holds no lock.
         name = (profiles.fetch_name(self.sender.client, stale) or "") if stale else None
-        planned = self._process(event_id, name)
+        planned, followups = self._process(event_id, name)
         if planned is not None:
             self.sender.call(*planned)
+        self._follow_up(followups)
 
-    def _process(self, event_id: int, name: str | None = None) -> tuple | None:
+    def _process(self, event_id: int, name: str | None = None) -> tuple[tuple | None, dict]:
         now = utcnow()
         with self.db.session() as session:
             row = hold(session, InboxEvent, event_id, self.owner, now, self.lease)
             if row is None:
-                return None  # the lease passed to another worker
+                return None, {}  # the lease passed to another worker
             raw = json.loads(row.payload)
+            if not isinstance(raw, dict):
+                raw = {}
             if row.kind == "unchecked":
                 row.kind = classify(raw)
             event = Event(raw)
             record_chat(session, event, now)
-            if name is not None:
+            if name is not None and event.user_id:
                 profiles.remember(session, event.user_id, name, now)
             try:
                 with session.begin_nested():
-                    addressed, reply_row = self._handle(session, row, event, now)
+                    addressed, reply_row, followups = self._handle(session, row, event, now)
             except Exception as error:  # a handler bug must not stop the other events
-                log.exception("event %s: handler failed", row.id)
                 self._fail(row, error, now)
-                return None
+                return None, {}
             privacy.after_processing(session, row, event, addressed)
             row.status = "done" if row.kind != "unknown" and event.mode == "active" else "ignored"
             row.addressed, row.processed_at = addressed, now
             row.lease_owner = row.lease_until = None
-            return self.sender.start_reply(session, reply_row, now) if reply_row else None
+            planned = self.sender.start_reply(session, reply_row, now) if reply_row else None
+            return planned, followups
 
     def _handle(self, session: Session, row: InboxEvent, event: Event, now):
-        """Run the router; returns (addressed, the outbox row carrying the reply token)."""
+        """Run the router; returns (addressed, the outbox row carrying the reply token,
+        follow-ups to do after commit)."""
         if row.kind == "unknown" or event.mode != "active":
-            return False, None
+            return False, None, {}
         ctx = Context(
             session=session,
             event=event,
@@ -139,24 +173,60 @@ class Worker:
             is_bot_message=lambda message_id: session.get(SentMessage, message_id) is not None,
         )
         addressed, reply = self.router.dispatch(ctx)
-        if reply and reply.messages and event.is_group and len(reply.messages) < 5:
-            news = held.take(session, event.group_id, now)  # notices the budget could not push
-            if news:
-                reply.messages.append(text_message((held.HEADER + "\n" + "\n\n".join(news))[:4900]))
+        if reply and reply.messages and event.chat_id:
+            add_held_news(session, reply, event.chat_id, now)
         reply_row = None
         if reply and (reply.messages or reply.elsewhere):
             ttl = self.config["REPLY_TOKEN_TTL_SECONDS"]
             reply_row = enqueue_reply(session, row, event, reply, ttl)
-        return addressed, reply_row
+        followups = {name: event.group_id for name in ctx.followups}
+        return addressed, reply_row, followups
+
+    def _follow_up(self, followups: dict) -> None:
+        """Slow work a handler asked for, done after its transaction: rebuild the FAQ index
+        after an entry changed; ask LINE the size of a group just set up."""
+        if "faq_index" in followups:
+            self.warm_up()
+        group_id = followups.get("group_size")
+        if group_id:
+            try:
+                count = self.sender.client.group_member_count(group_id)
+            except LineError as error:
+                log.info("member count of a new group unavailable: %s", error.status)
+                return
+            with self.db.session() as session:
+                group = session.scalar(select(Group).where(Group.line_group_id == group_id))
+                if group is not None:
+                    group.member_count, group.member_count_at = count, utcnow()
 
     def _fail(self, row: InboxEvent, error: Exception, now) -> None:
+        """Count an attempt; after MAX_EVENT_ATTEMPTS the event is failed for good. The stored
+        and logged error says what and where, never the message (it may quote the user)."""
         row.attempts += 1
-        row.error = f"{type(error).__name__}: {error}"[:2000]
+        row.error = describe(error)[:2000]
         row.lease_owner = row.lease_until = None
+        log.error(
+            "event %s: attempt %d failed: %s\n%s",
+            row.id,
+            row.attempts,
+            row.error,
+            "".join(traceback.format_list(traceback.extract_tb(error.__traceback__))),
+        )
         if row.attempts >= self.config["MAX_EVENT_ATTEMPTS"]:
             row.status = "failed"
         else:
             row.next_attempt_at = now + timedelta(seconds=5 * 2**row.attempts)
+
+    def _record_failure(self, event_id: int, error: Exception) -> None:
+        """An error outside the handler (odd payload, profile call, database): count it in a
+        transaction of its own, unless the event was already finished."""
+        try:
+            with self.db.session() as session:
+                row = session.get(InboxEvent, event_id)
+                if row is not None and row.status == "pending" and row.lease_owner == self.owner:
+                    self._fail(row, error, utcnow())
+        except Exception as again:
+            log.error("event %s: could not record a failure: %s", event_id, describe(again))
 
     def heartbeat(self, every: float = 5.0) -> None:
         if time.monotonic() - self._last_beat >= every:

@@ -11,29 +11,23 @@ from bot.router import Context, Router
 from handlers.permissions import COORDINATOR_ONLY
 from models import roles
 from models.calendar import parse_thai_date, round_year, thai_date
-from models.domain import Milestone, Phase, Province
+from models.domain import Milestone, Phase
+from models.numbers import WHOLE, parse_int
 
-MOVE_PATTERN = re.compile(r"^ระยะ(?:ที่)?\s*(\d+)\s+(.+)$")
-
-
-def _province(ctx: Context) -> Province | None:
-    setup = roles.setup_of(ctx.session, ctx.event.group_id)
-    if setup:
-        return ctx.session.get(Province, setup.province_id)
-    person = roles.person(ctx.session, ctx.event.user_id) if ctx.event.user_id else None
-    provinces = roles.coordinator_provinces(ctx.session, person) if person else []
-    if provinces:
-        return provinces[0]
-    agencies = roles.admin_agencies(ctx.session, person) if person else []
-    return ctx.session.get(Province, agencies[0].province_id) if agencies else None
+MOVE_PATTERN = re.compile(rf"^ระยะ(?:ที่)?\s*({WHOLE})\s+(.+)$")
 
 
 def show_calendar(ctx: Context, args: str) -> Reply:
     """ดูกำหนดการ ITA และกำหนดส่งลิงก์ OIT ให้จังหวัดตรวจ"""
-    province = _province(ctx)
-    if province is None:
+    province = roles.chat_province(ctx.session, ctx.event.group_id, ctx.event.user_id)
+    if province is None and ctx.event.is_group:
         return Reply.text("ยังไม่ทราบว่ากลุ่มนี้เป็นของจังหวัดใด ผู้ประสานงานต้องตั้งค่ากลุ่มก่อน")
-    today = ctx.now.date()
+    if province is None:
+        return Reply.text(
+            "ยังไม่ทราบว่าคุณอยู่จังหวัดใด พิมพ์ กำหนดการ ในกลุ่ม LINE ของจังหวัด "
+            "หรือลงทะเบียนหน่วยงานก่อน (ลงทะเบียน <ชื่อหน่วยงาน>)"
+        )
+    today = ctx.today
     year = round_year(province, today)
     phases = ctx.session.scalars(
         select(Phase)
@@ -71,13 +65,15 @@ def move_deadline(ctx: Context, args: str) -> Reply:
     match = MOVE_PATTERN.match(args.strip())
     if not match:
         return Reply.text("วิธีใช้: เลื่อนกำหนด ระยะ <เลขระยะ> <วันที่> เช่น เลื่อนกำหนด ระยะ 2 15 มี.ค. 2570")
-    number, when = int(match.group(1)), parse_thai_date(match.group(2))
+    number, when = parse_int(match.group(1), 1, 20), parse_thai_date(match.group(2))
+    if number is None:
+        return Reply.text("เลขระยะต้องเป็น 1, 2, 3 … เช่น เลื่อนกำหนด ระยะ 2 15 มี.ค. 2570")
     if when is None:
         return Reply.text(
             f"อ่านวันที่ “{match.group(2)[:40]}” ไม่ออก ลองพิมพ์แบบ 15 มี.ค. 2570 หรือ 15/3/2570"
         )
     province = ctx.state["provinces"][0]
-    year = round_year(province, ctx.now.date())
+    year = round_year(province, ctx.today)
     phase = ctx.session.scalar(
         select(Phase).where(
             Phase.province_id == province.id, Phase.fiscal_year == year, Phase.number == number
@@ -85,7 +81,7 @@ def move_deadline(ctx: Context, args: str) -> Reply:
     )
     if phase is None:
         return Reply.text(f"ไม่พบระยะที่ {number} ในกำหนดการปี {year} ของจังหวัด{province.name}")
-    if when < ctx.now.date() or (phase.start and when < phase.start):
+    if when < ctx.today or (phase.start and when < phase.start):
         return Reply.text("วันที่ใหม่ต้องไม่ย้อนหลัง และไม่ก่อนวันเริ่มของระยะนั้น")
     old, phase.deadline = phase.deadline, when
     roles.audit(

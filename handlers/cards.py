@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from models.line_text import ALT_TEXT_LIMIT, cut
+
 STATUS_TEXT = {
     "missing": "ยังไม่ส่ง",
     "pending": "รอตรวจ",
@@ -24,7 +26,7 @@ def _text(text: str, **style: Any) -> dict:
 
 
 def flex(alt_text: str, contents: dict) -> dict:
-    return {"type": "flex", "altText": alt_text[:1500], "contents": contents}
+    return {"type": "flex", "altText": cut(alt_text, ALT_TEXT_LIMIT), "contents": contents}
 
 
 def bubble(title: str, lines: list[dict], footer: list[dict] | None = None) -> dict:
@@ -54,7 +56,7 @@ def status_card(title: str, counts: dict[str, int], todo: list[str], extra: list
         for key in ("approved", "pending", "fix", "missing")
     ]
     if todo:
-        lines += [{"type": "separator"}, _text("ยังต้องทำ: " + ", ".join(todo)[:900])]
+        lines += [{"type": "separator"}, _text(cut("ยังต้องทำ: " + ", ".join(todo), 900))]
     lines += [_text(line, color="#555555") for line in extra]
     return bubble(title, lines)
 
@@ -86,7 +88,7 @@ def review_carousel(agency_label: str, rows: list[tuple[str, str, int, str | Non
                 }
             )
         page = f" ({start // ROWS_PER_BUBBLE + 1})" if len(rows) > ROWS_PER_BUBBLE else ""
-        bubbles.append(bubble(agency_label[:60] + page, lines))
+        bubbles.append(bubble(cut(agency_label, 60) + page, lines))
     return {"type": "carousel", "contents": bubbles[:12]}
 
 

@@ -16,8 +16,7 @@ from models.notifications import leads_of, parse_leads
 
 def _mentioned(ctx: Context) -> list[Person]:
     """People @mentioned in the message (not the bot), as Person rows."""
-    ids = [m["userId"] for m in ctx.event.mentionees if m.get("userId") and not m.get("isSelf")]
-    return [roles.person(ctx.session, user_id) for user_id in ids]
+    return [roles.person(ctx.session, user_id) for user_id in ctx.event.mentioned_user_ids]
 
 
 def _agency(ctx: Context, text: str) -> Agency | None:
@@ -31,11 +30,8 @@ def _agency(ctx: Context, text: str) -> Agency | None:
 
 def _strip_mentions(ctx: Context, args: str) -> str:
     """The command's text with @names removed (LINE puts them in the text itself)."""
-    text = ctx.event.text
-    for mention in sorted(ctx.event.mentionees, key=lambda m: -int(m.get("index", 0))):
-        start, length = int(mention.get("index", 0)), int(mention.get("length", 0))
-        text = text[:start] + " " + text[start + length :]
-    return " ".join(text.split()[1:]) if text.split() else ""
+    words = ctx.event.text_without_mentions().split()
+    return " ".join(words[1:])
 
 
 def add_coordinator(ctx: Context, args: str) -> Reply:

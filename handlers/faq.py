@@ -2,34 +2,18 @@
 
 from __future__ import annotations
 
-from bot.replies import Outgoing, Reply, text_message
+from bot.replies import Reply, text_message
 from bot.router import Context, Router
+from handlers.coordinator_notices import SENT, to_coordinators
 from handlers.help import HINT
-from handlers.registration import _name, coordinator_groups
+from handlers.registration import _name
 from models import roles
-from models.domain import Province
 from models.faq import OpenQuestion
 from models.faq_index import is_chatter
 from models.faq_service import decide
-from models.oit_context import local_today
 
 GREETING = "สวัสดี บอทผู้ช่วย ITA พร้อมตอบคำถามเรื่อง ITA/IIT/EIT/OIT พิมพ์คำถามได้เลย หรือพิมพ์ ช่วยเหลือ"
 DONT_KNOW = "ขออภัย บอทยังไม่เข้าใจหรือยังไม่มีคำตอบที่แน่ใจสำหรับคำถามนี้"
-
-
-def province_of(ctx: Context) -> Province | None:
-    """The group's province; one-to-one, the province of the asker's agency or coordination."""
-    setup = roles.setup_of(ctx.session, ctx.event.group_id)
-    if setup is not None:
-        return ctx.session.get(Province, setup.province_id)
-    if not ctx.event.user_id or ctx.event.is_group:
-        return None
-    person = roles.person(ctx.session, ctx.event.user_id)
-    agencies = roles.admin_agencies(ctx.session, person)
-    if agencies:
-        return ctx.session.get(Province, agencies[0].province_id)
-    provinces = roles.coordinator_provinces(ctx.session, person)
-    return provinces[0] if provinces else None
 
 
 def answer_question(ctx: Context, question: str) -> Reply | None:
@@ -37,8 +21,8 @@ def answer_question(ctx: Context, question: str) -> Reply | None:
     question = question.strip()
     if is_chatter(question):  # never an FAQ answer; one-to-one, a friendly pointer instead
         return None if ctx.event.is_group else Reply.text(GREETING)
-    province = province_of(ctx)
-    decision = decide(ctx.session, question, province, local_today(ctx.now))
+    province = roles.chat_province(ctx.session, ctx.event.group_id, ctx.event.user_id)
+    decision = decide(ctx.session, question, province, ctx.today)
     if decision.answered:
         return Reply.text(decision.answer, quote=True)
     if province is None:
@@ -61,8 +45,10 @@ def answer_question(ctx: Context, question: str) -> Reply | None:
         f"คำถามที่บอทตอบไม่ได้ #{row.id} จาก {asker}:\n“{question[:500]}”\n"
         f"ตอบกลับพิมพ์ ตอบ #{row.id} <คำตอบ>"
     )
-    reply = Reply.text(f"{DONT_KNOW} ส่งต่อให้ผู้ประสานงานจังหวัดแล้ว คำตอบจะส่งกลับมาในแชตนี้", quote=True)
-    reply.elsewhere = [Outgoing(g, [notice]) for g in coordinator_groups(ctx, province.id)]
+    pushes, state = to_coordinators(ctx, province.id, [notice])
+    told = "ส่งต่อให้ผู้ประสานงานจังหวัดแล้ว" if state == SENT else "เก็บไว้ให้ผู้ประสานงานจังหวัดตอบแล้ว"
+    reply = Reply.text(f"{DONT_KNOW} {told} คำตอบจะส่งกลับมาในแชตนี้", quote=True)
+    reply.elsewhere = pushes
     return reply
 
 

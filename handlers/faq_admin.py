@@ -11,11 +11,14 @@ from bot.replies import Outgoing, Reply, text_message
 from bot.router import Context, Router
 from handlers.permissions import COORDINATOR_ONLY
 from models import roles
+from models.base import local_today
 from models.calendar import thai_date
 from models.faq import FaqEntry, OpenQuestion
-from models.oit_context import local_today
+from models.line_text import TEXT_LIMIT, cut, pack, units
+from models.numbers import WHOLE, parse_int
 
-BY_ID = re.compile(r"^#?(\d+)\s*(.*)$", re.S)
+ANSWER_LIMIT = 4000  # what the question's answer column keeps; also well within one message
+BY_ID = re.compile(rf"^#?({WHOLE})\s*(.*)$", re.S)
 
 
 def _question(ctx: Context, args: str, usage: str) -> tuple[OpenQuestion | None, str, Reply | None]:
@@ -23,9 +26,10 @@ def _question(ctx: Context, args: str, usage: str) -> tuple[OpenQuestion | None,
     match = BY_ID.match(args.strip())
     if not match:
         return None, "", Reply.text(usage)
-    row = ctx.session.get(OpenQuestion, int(match.group(1)))
+    number = parse_int(match.group(1), 1)
+    row = ctx.session.get(OpenQuestion, number) if number else None
     if row is None or row.province_id not in {p.id for p in ctx.state["provinces"]}:
-        missing = f"ไม่พบคำถาม #{match.group(1)} ของจังหวัดคุณ ดูเลขที่ถูกต้องได้จาก คำถามค้าง"
+        missing = f"ไม่พบคำถาม #{match.group(1)[:12]} ของจังหวัดคุณ ดูเลขที่ถูกต้องได้จาก คำถามค้าง"
         return None, "", Reply.text(missing)
     return row, match.group(2).strip(), None
 
@@ -44,8 +48,8 @@ def open_questions(ctx: Context, args: str) -> Reply:
     total = ctx.session.scalar(select(func.count()).select_from(OpenQuestion).where(*waiting))
     shown = f"{len(rows)} ข้อที่เก่าที่สุดจาก {total} ข้อ" if total > len(rows) else f"{total} ข้อ"
     lines = [f"คำถามค้าง {shown} (เก่าสุดก่อน) ตอบด้วย ตอบ #<เลข> <คำตอบ>"]
-    lines += [f"#{r.id} ({thai_date(r.asked_at.date())}) {r.text[:200]}" for r in rows]
-    return Reply.text("\n".join(lines)[:4900])
+    lines += [f"#{r.id} ({thai_date(local_today(r.asked_at))}) {cut(r.text, 200)}" for r in rows]
+    return Reply([text_message(text) for text in pack(lines)])
 
 
 def answer(ctx: Context, args: str) -> Reply:
@@ -55,12 +59,18 @@ def answer(ctx: Context, args: str) -> Reply:
     row, text, refusal = _question(ctx, args, usage)
     if refusal or not text:
         return refusal or Reply.text(usage)
-    row.status, row.answer = "answered", text[:4000]
+    sent = f"คำตอบจากผู้ประสานงานจังหวัด:\n“{cut(row.text, 200)}”\n{text}"
+    if units(sent) > TEXT_LIMIT or len(text) > ANSWER_LIMIT:
+        return Reply.text(  # refused before anything is marked: LINE would refuse it too
+            f"คำตอบยาวเกินไป (ยาวได้ไม่เกิน {ANSWER_LIMIT:,} ตัวอักษร อีโมจินับเป็น 2) "
+            f"โปรดย่อแล้วส่ง ตอบ #{row.id} <คำตอบ> ใหม่"
+        )
+    row.status, row.answer = "answered", text
     row.answered_by, row.answered_at = ctx.event.user_id, ctx.now
     roles.audit(ctx.session, ctx.event.user_id or "", "faq.answer", question=row.id)
     reply = Reply.text(f"ส่งคำตอบ #{row.id} แล้ว ถ้าควรเป็นคำตอบมาตรฐาน พิมพ์ เพิ่มคำถาม #{row.id}")
     if row.chat_id:
-        message = text_message(f"คำตอบจากผู้ประสานงานจังหวัด:\n“{row.text[:200]}”\n{text}"[:4900])
+        message = text_message(sent)
         if row.quote_token:
             message["quoteToken"] = row.quote_token
         reply.elsewhere = [Outgoing(row.chat_id, [message])]
@@ -84,13 +94,14 @@ def add_entry(ctx: Context, args: str) -> Reply:
                 category="added",
                 questions=json.dumps([row.text], ensure_ascii=False),
                 answer=row.answer[:999],
-                source=f"ผู้ประสานงานจังหวัด{province.name} {thai_date(local_today(ctx.now))}",
+                source=f"ผู้ประสานงานจังหวัด{province.name} {thai_date(ctx.today)}",
                 confirmed=True,
                 origin="chat",
                 updated_at=ctx.now,
             )
         )
     row.faq_key = key
+    ctx.followups.add("faq_index")  # rebuilt by the worker after commit, not inside it
     roles.audit(ctx.session, ctx.event.user_id or "", "faq.add", question=row.id, key=key)
     return Reply.text(f"เพิ่มเข้าคลังคำถามแล้ว ({key}) บอทจะตอบคำถามแบบนี้เองครั้งต่อไป")
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from bot.replies import Reply
 from bot.router import Context, Router
 from handlers.permissions import COORDINATORS_ONLY, in_group, known_person
-from models import Group, roles
+from models import group_setup, roles
 from models.agency_import import province_named
-from models.domain import ChatSetup
+from models.domain import ChatSetup, Province
 
 KINDS = {
     "ภูมิภาค": "regional",
@@ -50,14 +48,10 @@ def setup_group(ctx: Context, args: str) -> Reply:
     if province is None:
         return Reply.text(f"ไม่พบจังหวัด {province_name} ในระบบ ผู้ดูแลระบบต้องนำเข้าหน่วยงานก่อน")
     person = ctx.state["person"]
-    if not roles.is_coordinator(ctx.session, person, province.id):
-        return Reply.text(COORDINATORS_ONLY + f" ({province.name})")
-    group = ctx.session.scalar(select(Group).where(Group.line_group_id == ctx.event.group_id))
-    if group is None:
-        group = Group(line_group_id=ctx.event.group_id, first_seen=ctx.now)
-        ctx.session.add(group)
-        ctx.session.flush()
-    setup = ctx.session.scalar(select(ChatSetup).where(ChatSetup.group_id == group.id))
+    setup = roles.setup_of(ctx.session, ctx.event.group_id)
+    missing = group_setup.refusal(ctx.session, person, setup, province)
+    if missing:
+        return Reply.text(_refusal_text(setup, province, missing))
     if setup and (setup.kind, setup.province_id) == (kind, province.id):
         return Reply.text(f"กลุ่มนี้เป็นกลุ่ม{KIND_TEXT[kind]} จังหวัด{province.name} อยู่แล้ว")
     if setup and not confirmed:
@@ -67,24 +61,21 @@ def setup_group(ctx: Context, args: str) -> Reply:
             f"{KIND_TEXT[kind]} จังหวัด{province.name} ใช่ไหม\nพิมพ์: {command}",
             quick_replies=[("ยืนยันเปลี่ยน", command)],
         )
-    if setup is None:
-        setup = ChatSetup(group_id=group.id)
-        ctx.session.add(setup)
-    setup.kind, setup.province_id, setup.set_by, setup.set_at = (
-        kind,
-        province.id,
-        person.id,
-        ctx.now,
+    group_setup.set_up(
+        ctx.session, ctx.event.group_id, kind, province, person.line_user_id, ctx.now
     )
-    roles.audit(
-        ctx.session,
-        person.line_user_id,
-        "group.setup",
-        group=group.line_group_id,
-        kind=kind,
-        province=province.name,
-    )
+    ctx.followups.add("group_size")  # the budget needs the real member count, not a guess
     return Reply.text(f"ตั้งค่าเรียบร้อย: กลุ่มนี้เป็นกลุ่ม{KIND_TEXT[kind]} จังหวัด{province.name}")
+
+
+def _refusal_text(setup: ChatSetup | None, province: Province, missing: list[Province]) -> str:
+    if setup is None or setup.province_id == province.id and len(missing) == 1:
+        return COORDINATORS_ONLY + f" ({province.name})"
+    names = " และ ".join(f"จังหวัด{p.name}" for p in missing)
+    return (
+        f"ขออภัย กลุ่มนี้ตั้งค่าไว้เป็นกลุ่ม{KIND_TEXT[setup.kind]}แล้ว การเปลี่ยนต้องเป็น"
+        f"ผู้ประสานงานของ{names} หากจำเป็น ผู้ดูแลระบบเปลี่ยนได้ด้วยคำสั่ง groups set"
+    )
 
 
 def _usage() -> str:

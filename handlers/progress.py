@@ -12,7 +12,7 @@ from models import held, roles
 from models import oit_progress as progress
 from models.calendar import thai_date
 from models.domain import Agency, Province
-from models.oit_context import current_phase, framework_for, local_today, resolve_agency
+from models.oit_context import current_phase, framework_for, resolve_agency
 from models.oit_notices import untold
 from models.oit_records import current, item_status
 from models.oit_summary import summary_text
@@ -22,8 +22,9 @@ ESTIMATE = "คะแนนจำลองเป็นการประมา�
 SCORE = re.compile(r"(?i)\b(IIT|EIT)\s*[:=]?\s*([0-9]+(?:\.[0-9]+)?)")
 
 
-def _agency(ctx: Context, args: str) -> Agency | Reply:
-    """The agency named in args, else the sender's own (asking when they run several)."""
+def _agency(ctx: Context, args: str, command: str = "สถานะ") -> Agency | Reply:
+    """The agency named in args, else the sender's own (asking when they run several: each
+    choice re-sends `command` with that agency's code, so what was typed is not lost)."""
     person = roles.person(ctx.session, ctx.event.user_id) if ctx.event.user_id else None
     mine = roles.admin_agencies(ctx.session, person) if person else []
     setup = roles.setup_of(ctx.session, ctx.event.group_id)
@@ -38,10 +39,10 @@ def _agency(ctx: Context, args: str) -> Agency | Reply:
     if mine:
         return Reply.text(
             "คุณเป็นแอดมินหลายหน่วยงาน เลือกหน่วยงาน",
-            quick_replies=[(a.code[:20], f"สถานะ {a.code}") for a in mine],
+            quick_replies=[(a.code[:20], f"{command} {a.code}") for a in mine],
             quote=True,
         )
-    return Reply.text("วิธีใช้: สถานะ <รหัสหรือชื่อหน่วยงาน>", quote=True)
+    return Reply.text(f"วิธีใช้: {command} <รหัสหรือชื่อหน่วยงาน>", quote=True)
 
 
 def status(ctx: Context, args: str) -> Reply:
@@ -61,7 +62,7 @@ def status(ctx: Context, args: str) -> Reply:
     sim = progress.simulate(framework, counts, tools)
     extra = []
     province = ctx.session.get(Province, agency.province_id)
-    phase = current_phase(ctx.session, province, local_today(ctx.now))
+    phase = current_phase(ctx.session, province, ctx.today)
     if phase:
         extra.append(f"ระยะที่ {phase.number} ส่งภายใน {thai_date(phase.deadline)}")
     extra.append(f"คะแนน OIT จำลอง {sim.oit:.2f}")
@@ -114,7 +115,7 @@ def summary(ctx: Context, args: str) -> Reply:
     setup = roles.setup_of(ctx.session, ctx.event.group_id)
     provinces = ctx.state["provinces"]
     kind = setup.kind if setup else None
-    today = local_today(ctx.now)
+    today = ctx.today
     return Reply.text("\n\n".join(summary_text(ctx.session, p, kind, today) for p in provinces))
 
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.replies import Outgoing, Reply, text_message
+from bot.replies import Reply, text_message
 from bot.router import Context, Router
+from handlers.coordinator_notices import NOWHERE, WAITS, WITHHELD, to_coordinators
 from handlers.permissions import COORDINATOR_ONLY, known_person
 from models import Group, Person, roles
 from models.agency_lookup import clear_winner, find_agencies
 from models.agency_names import KIND_LABELS, short_name
 from models.domain import Agency, ChatSetup, Province, RoleGrant
+from models.numbers import parse_int
 
 ROLE_TEXT = {roles.COORDINATOR: "ผู้ประสานงานจังหวัด", roles.AGENCY_ADMIN: "แอดมินหน่วยงาน"}
 
@@ -82,10 +84,12 @@ def _request(ctx: Context, agency: Agency) -> Reply:
             (f"ปฏิเสธ #{grant.id}", f"ปฏิเสธ {grant.id}"),
         ],
     )
-    groups = coordinator_groups(ctx, province.id)
-    waiting = "รอผู้ประสานงานจังหวัดยืนยัน" + ("" if groups else " (แจ้งผู้ประสานงานด้วยค่ะ)")
+    pushes, state = to_coordinators(ctx, province.id, [notice])
+    waiting = "รอผู้ประสานงานจังหวัดยืนยัน" + (" (แจ้งผู้ประสานงานด้วยค่ะ)" if state == NOWHERE else "")
+    if state == WITHHELD:
+        waiting += f"\n{WAITS}"
     reply = Reply.text(f"รับคำขอแล้ว: {agency.name}\n{waiting} · ดูสถานะได้ด้วยคำสั่ง ฉันคือใคร", quote=True)
-    reply.elsewhere = [Outgoing(group, [notice]) for group in groups]
+    reply.elsewhere = pushes
     return reply
 
 
@@ -93,7 +97,8 @@ def _decide(ctx: Context, args: str, approve: bool) -> Reply:
     number = args.strip().lstrip("#")
     if not number:
         return _pending_list(ctx)
-    grant = ctx.session.get(RoleGrant, int(number)) if number.isdigit() else None
+    number_value = parse_int(number, 1)
+    grant = ctx.session.get(RoleGrant, number_value) if number_value else None
     allowed = {p.id for p in ctx.state["provinces"]}
     if grant is None or grant.province_id not in allowed or grant.role != roles.AGENCY_ADMIN:
         return Reply.text(f"ไม่พบคำขอ #{number[:20]} ในจังหวัดที่คุณดูแล")

@@ -12,13 +12,15 @@ from handlers.cards import flex, review_carousel
 from handlers.permissions import COORDINATOR_ONLY
 from models import oit_records, roles
 from models.domain import Agency
+from models.line_text import cut
 from models.link_verdict import PROBLEMS, UNCHECKED, VERDICT_TEXT
+from models.numbers import WHOLE, parse_int
 from models.oit_context import framework_for, resolve_agency
 from models.oit_parser import ITEM, find_items
-from models.submissions import APPROVED, CURRENT, FIX, PENDING, LinkCheck, Submission
+from models.submissions import APPROVED, CURRENT, FIX, PENDING, Submission
 
 VERDICT = re.compile(r"(ผ่าน|แก้ไข|แก้)")
-BY_ID = re.compile(r"^#(\d+)")
+BY_ID = re.compile(rf"^#({WHOLE})")
 USAGE = (
     "วิธีใช้: ตรวจ <รหัสหรือชื่อหน่วยงาน> O5 ผ่าน\n"
     "ตรวจ <หน่วยงาน> O5 แก้ไข <เหตุผล>\nตรวจ <หน่วยงาน> — แสดงการ์ดพร้อมปุ่มตรวจ"
@@ -55,7 +57,10 @@ def review(ctx: Context, args: str) -> Reply:
     ตรวจ <หน่วยงาน> O5 ผ่าน · ตรวจ <หน่วยงาน> O5 แก้ไข <เหตุผล> · ตรวจ <หน่วยงาน> (การ์ด)"""
     by_id = BY_ID.match(args.strip())
     if by_id:
-        return _review_by_id(ctx, int(by_id.group(1)), args.strip()[by_id.end() :])
+        number = parse_int(by_id.group(1), 1)
+        if number is None:
+            return Reply.text(f"ไม่พบรายการ #{by_id.group(1)[:12]} ในจังหวัดของคุณ\n{USAGE}")
+        return _review_by_id(ctx, number, args.strip()[by_id.end() :])
     agency_text, codes, outcome, reason = parse_review(args)
     province_ids = [p.id for p in ctx.state["provinces"]]
     _mine, agency = resolve_agency(ctx.session, agency_text, [], province_ids)
@@ -105,9 +110,10 @@ def review_card(agency: Agency, current: dict[str, Submission]) -> Reply:
 def review_button(ctx: Context, data: str) -> Reply | None:
     """A ผ่าน button on the card; แก้ไข opens the keyboard with the command to complete."""
     _, submission_id, outcome = (data.split("|") + ["", ""])[:3]
-    if outcome != APPROVED or not submission_id.isdigit():
-        return None
-    return _review_by_id(ctx, int(submission_id), "ผ่าน")
+    number = parse_int(submission_id, 1)
+    if outcome != APPROVED or number is None:
+        return Reply.text("ปุ่มนี้ใช้ไม่ได้แล้ว พิมพ์ ตรวจ <หน่วยงาน> เพื่อเปิดการ์ดใหม่")
+    return _review_by_id(ctx, number, "ผ่าน")
 
 
 def waiting(ctx: Context, args: str) -> Reply:
@@ -134,37 +140,27 @@ def waiting(ctx: Context, args: str) -> Reply:
     if len(by_agency) > 30:
         lines.append(f"…และอีก {len(by_agency) - 30} หน่วยงาน")
     lines.append("ตรวจทีละหน่วยงาน: ตรวจ <รหัส>")
-    return Reply.text("\n".join(lines)[:4900])
+    return Reply.lines(lines)
 
 
 def link_problems(ctx: Context, args: str) -> Reply:
     """ลิงก์ที่ตรวจอัตโนมัติแล้วพบปัญหา (ผู้ประสานงาน)"""
-    province_ids = [p.id for p in ctx.state["provinces"]]
-    rows = ctx.session.execute(
-        select(Agency.code, Submission.item_code, LinkCheck.verdict, LinkCheck.note)
-        .join(Submission, Submission.id == LinkCheck.submission_id)
-        .join(Agency, Agency.id == Submission.agency_id)
-        .where(
-            Agency.province_id.in_(province_ids),
-            Submission.state == CURRENT,
-            LinkCheck.status == "done",
-            LinkCheck.verdict.in_(PROBLEMS | {UNCHECKED}),
-        )
-        .order_by(Agency.code, Submission.item_code, LinkCheck.id.desc())
-    ).all()
-    latest = {}
-    for code, item, verdict, note in rows:
-        latest.setdefault((code, item), (verdict, note))
-    if not latest:
+    rows = oit_records.link_problems(ctx.session, [p.id for p in ctx.state["provinces"]])
+    if not rows:
         return Reply.text("ยังไม่พบลิงก์ที่มีปัญหาจากการตรวจอัตโนมัติ")
-    problems = [(k, v) for k, v in latest.items() if v[0] in PROBLEMS]
-    unchecked = [k for k, v in latest.items() if v[0] == UNCHECKED]
+    problems = [r for r in rows if r.verdict in PROBLEMS]
+    unchecked = [r for r in rows if r.verdict == UNCHECKED]
     lines = [f"ลิงก์มีปัญหา {len(problems)} รายการ · ตรวจอัตโนมัติไม่ได้ {len(unchecked)} รายการ"]
-    lines += [f"• {c} {i} {VERDICT_TEXT[v]}: {n}" for (c, i), (v, n) in problems[:25]]
+    lines += [
+        f"• {r.agency_code} {r.item_code} {VERDICT_TEXT[r.verdict]}: {r.note} ({cut(r.url, 80)})"
+        for r in problems[:25]
+    ]
     if unchecked:
-        shown = ", ".join(f"{c} {i}" for c, i in unchecked[:25])
+        shown = ", ".join(
+            f"{r.agency_code} {r.item_code} ({cut(r.url, 80)})" for r in unchecked[:25]
+        )
         lines.append(f"ต้องเปิดดูเอง (เว็บไซต์ไม่ให้ตรวจอัตโนมัติ): {shown}")
-    return Reply.text("\n".join(lines)[:4900])
+    return Reply.lines(lines)
 
 
 def register(router: Router) -> None:

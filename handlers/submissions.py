@@ -10,7 +10,7 @@ from handlers.permissions import COORDINATOR_ONLY, known_person
 from models import held, oit_records, roles
 from models.agency_names import short_name
 from models.domain import Agency
-from models.oit_context import framework_for, resolve_agency
+from models.oit_context import framework_for, looks_like_code, resolve_agency
 from models.oit_notices import untold
 from models.oit_parser import ITEM, ParsedLinks, find_items, has_item_link, parse_links
 from models.url_rules import url_problem, url_warnings
@@ -36,6 +36,14 @@ def _choose(
         return Reply.text(
             f"ขออภัย คุณไม่ได้เป็นแอดมินของ{other.name} จึงทำรายการแทนหน่วยงานนี้ไม่ได้ "
             f"หากคุณดูแลหน่วยงานนี้ พิมพ์ ลงทะเบียน {other.code}",
+            quote=True,
+        )
+    code = hint.split()[0] if hint else ""
+    if chosen is None and looks_like_code(code):
+        return Reply.text(
+            f"ไม่พบหน่วยงานรหัส {code[:20]} ที่คุณเป็นแอดมิน จึงยังไม่ได้บันทึก "
+            f"ตรวจรหัสอีกครั้ง หรือส่งโดยไม่ใส่รหัส (หน่วยงานของคุณ: "
+            f"{', '.join(a.code for a in agencies[:5])})",
             quote=True,
         )
     if chosen is not None or len(agencies) == 1:
@@ -96,7 +104,7 @@ def record_lines(
         body.append(USAGE)
     if news:
         body += [held.HEADER, *news]
-    return Reply.text("\n".join(body)[:4900], quote=True)
+    return Reply.lines(body, quote=True)
 
 
 def submit(ctx: Context, args: str) -> Reply:

@@ -7,6 +7,8 @@ import unicodedata
 
 from pythainlp.util import thai_digit_to_arabic_digit
 
+from models.line_text import cut
+
 # kind -> (full Thai name, abbreviations people type), longest forms first when matching
 KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "regional": ("ส่วนราชการส่วนภูมิภาค", ("ส่วนภูมิภาค", "ภูมิภาค", "ราชการส่วนภูมิภาค")),
@@ -85,4 +87,4 @@ def short_name(name: str, limit: int = 20) -> str:
     short = name
     for abbreviation, full in ABBREVIATIONS.items():
         short = short.replace(full, abbreviation + ".")
-    return short if len(short) <= limit else short[: limit - 1] + "…"
+    return cut(short, limit)

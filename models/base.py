@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import MetaData
@@ -22,6 +22,11 @@ class Base(DeclarativeBase):
 
 
 BANGKOK = ZoneInfo("Asia/Bangkok")  # the time every deadline and notice is read in
+
+
+def local_today(now_utc: datetime) -> date:
+    """The date in Bangkok for a naive-UTC timestamp."""
+    return now_utc.replace(tzinfo=UTC).astimezone(BANGKOK).date()
 
 
 def utcnow() -> datetime:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from models.chats import Group
+from models.notice_limits import DIGEST_KEY
 from models.notifications import BANGKOK, Candidate, candidates_between
 from models.outbox import OutboxMessage
 
 DEFAULT_GROUP_SIZE = 40  # until LINE has told us the group's member count
+UNPLANNED_KEY = "notice_failure"  # keyed (once a day) but not in the plan: counted as spent
 
 
 def month_bounds(at: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
@@ -21,9 +23,12 @@ def month_bounds(at: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
     return start, following
 
 
-def month_candidates(session: Session, at: dt.datetime) -> list[Candidate]:
-    """Every province's candidates whose moment falls in the month of `at`."""
-    return candidates_between(session, *month_bounds(at))
+def month_candidates(
+    session: Session, at: dt.datetime, failed: set | None = None
+) -> list[Candidate]:
+    """Every province's candidates whose moment falls in the month of `at` (a province whose
+    calendar cannot be read is left out and added to `failed`)."""
+    return candidates_between(session, *month_bounds(at), failed)
 
 
 def group_sizes(session: Session) -> dict[str, int]:
@@ -31,15 +36,30 @@ def group_sizes(session: Session) -> dict[str, int]:
     return {group_id: count or DEFAULT_GROUP_SIZE for group_id, count in rows}
 
 
+def assumed_sizes(session: Session) -> dict[str, str]:
+    """{LINE group id: name} of groups LINE has not told us the size of: DEFAULT_GROUP_SIZE is
+    a guess there, and operators must be told so."""
+    rows = session.execute(
+        select(Group.line_group_id, Group.name).where(Group.member_count.is_(None))
+    )
+    return {group_id: name or group_id for group_id, name in rows}
+
+
 def other_pushes(session: Session, at: dt.datetime) -> int:
-    """Messages already spent this month on pushes that are not planned notices."""
+    """Messages already spent this month on pushes that are not planned notices (replies
+    turned pushes, the notices that a province's reminders failed, the daily digests of
+    requests)."""
     start, following = month_bounds(at)
     utc = lambda t: t.astimezone(dt.UTC).replace(tzinfo=None)  # noqa: E731
     return int(
         session.scalar(
             select(func.coalesce(func.sum(OutboxMessage.recipients), 0)).where(
                 OutboxMessage.method == "push",
-                OutboxMessage.notification_key.is_(None),
+                or_(
+                    OutboxMessage.notification_key.is_(None),
+                    OutboxMessage.notification_key.like(f"{UNPLANNED_KEY}:%"),
+                    OutboxMessage.notification_key.like(f"{DIGEST_KEY}:%"),
+                ),
                 OutboxMessage.sent_at >= utc(start),
                 OutboxMessage.sent_at < utc(following),
             )

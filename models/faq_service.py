@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from models.base import local_today, utcnow
 from models.calendar import round_year, thai_date
 from models.domain import Framework, FrameworkItem, Milestone, Phase, Province
 from models.faq import FaqEntry
@@ -139,7 +140,7 @@ def index_for(session: Session, framework: Framework | None) -> FaqIndex:
 def unbuilt_indexes(session: Session) -> list[tuple[tuple, list[dict]]]:
     """(key, entries) of every province's index not built yet, read in one short transaction
     so the worker can build them (seconds of work) outside it."""
-    today, wanted = dt.date.today(), {}
+    today, wanted = local_today(utcnow()), {}
     for province in session.scalars(select(Province)).all() or [None]:
         framework = active_framework(session, province, today)
         key = index_key(session, framework)
@@ -192,8 +193,13 @@ class Decision:
     answer: str | None
 
 
+MATCHED_LENGTH = 300
+
+
 def decide(session: Session, question: str, province: Province | None, today: dt.date) -> Decision:
-    """The same decision the bot makes when addressed: a confident answer, or none."""
+    """The same decision the bot makes when addressed: a confident answer, or none. Only the
+    head of a long message is matched: no FAQ question is longer, and encoding costs grow."""
+    question = question[:MATCHED_LENGTH]
     if is_chatter(question):
         return Decision(False, None, 0.0, None)
     framework = active_framework(session, province, today)

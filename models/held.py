@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import DateTime, Index, Integer, String, Text, select
+from sqlalchemy import DateTime, Index, Integer, String, Text, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from models.base import Base, utcnow
+from models.base import Base, local_today, utcnow
+from models.calendar import thai_date
+from models.line_text import pack
 
 HEADER = "ข่าวจากบอท:"
+HELD_LIMIT = 4500  # UTF-16 units: one held text, with the header, always fits one LINE text
 
 
 class HeldNotice(Base):
@@ -22,18 +25,58 @@ class HeldNotice(Base):
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The end of the deadline day a countdown speaks of (naive UTC); None: it never goes stale.
+    due_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
-def hold(session: Session, key: str, group_id: str, text: str, now: datetime) -> bool:
+def fit(text: str) -> str:
+    """Whole lines up to HELD_LIMIT units, then "และอีก N รายการ" (an overlong line is cut)."""
+    return (pack(text.splitlines(), HELD_LIMIT, 1) or [""])[0]
+
+
+def hold(
+    session: Session,
+    key: str,
+    group_id: str,
+    text: str,
+    now: datetime,
+    due_at: datetime | None = None,
+) -> bool:
     """Keep a notice for the group's next reply; False if this key is already held."""
     if session.scalar(select(HeldNotice.id).where(HeldNotice.key == key)) is not None:
         return False
-    session.add(HeldNotice(key=key, group_id=group_id, text=text, created_at=now))
+    session.add(
+        HeldNotice(key=key, group_id=group_id, text=fit(text), created_at=now, due_at=due_at)
+    )
     return True
 
 
+def dated(row: HeldNotice, now: datetime) -> str:
+    """The text with a first line saying when it was written, once that is not today: a
+    countdown read on its deadline day must not look as if days were left."""
+    today, written = local_today(now), local_today(row.created_at)
+    deadline = local_today(row.due_at - timedelta(seconds=1)) if row.due_at else None
+    if deadline and written < deadline <= today:
+        head = f"⏰ วันนี้ครบกำหนดแล้ว ({thai_date(deadline)}) ข้อความนี้แจ้งไว้เมื่อ {thai_date(written)}"
+    elif written < today:
+        head = f"🕘 แจ้งไว้เมื่อ {thai_date(written)}"
+    else:
+        return fit(row.text)
+    return fit(head + "\n" + row.text)
+
+
 def take(session: Session, group_id: str, now: datetime, limit: int = 3) -> list[str]:
-    """The oldest undelivered notices of a group, marked delivered."""
+    """The oldest undelivered notices of a group, marked delivered. Those whose deadline has
+    passed are dropped (marked too, never shown): "3 days left" after the deadline misleads."""
+    session.execute(
+        update(HeldNotice)
+        .where(
+            HeldNotice.group_id == group_id,
+            HeldNotice.delivered_at.is_(None),
+            HeldNotice.due_at <= now,
+        )
+        .values(delivered_at=now)
+    )
     rows = session.scalars(
         select(HeldNotice)
         .where(HeldNotice.group_id == group_id, HeldNotice.delivered_at.is_(None))
@@ -42,4 +85,4 @@ def take(session: Session, group_id: str, now: datetime, limit: int = 3) -> list
     ).all()
     for row in rows:
         row.delivered_at = now
-    return [row.text for row in rows]
+    return [dated(row, now) for row in rows]

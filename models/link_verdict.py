@@ -6,7 +6,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from models.oit_parser import THAI_DIGITS
+from models.numbers import THAI_DIGITS
 
 OK, DEAD, LOGIN, WRONG_YEAR, UNCHECKED = "ok", "dead", "login", "wrong_year", "unchecked"
 PROBLEMS = {DEAD, LOGIN, WRONG_YEAR}

@@ -13,18 +13,14 @@ from models.chats import Person
 from models.domain import Agency, Province, RoleGrant
 from models.faq import OpenQuestion
 from models.frameworks import active_framework
+from models.line_text import TEXT_LIMIT, cut, units
 from models.link_verdict import PROBLEMS
 from models.notifications import MILESTONES, Candidate
 from models.oit_summary import group_agencies, summary_text
 from models.respondent_notice import respondents_reminder
 from models.submissions import APPROVED, CURRENT, FIX, MISSING, PENDING, LinkCheck, Submission
 
-MAX_UNITS, MAX_MENTIONS, MAX_MESSAGES = 5000, 20, 5
-
-
-def units(text: str) -> int:
-    """Length as LINE counts it (UTF-16 code units)."""
-    return len(text.encode("utf-16-le")) // 2
+MAX_UNITS, MAX_MENTIONS, MAX_MESSAGES = TEXT_LIMIT, 20, 5
 
 
 def behind(session: Session, province: Province, group_kind: str, today: dt.date) -> list[tuple]:
@@ -136,7 +132,12 @@ def phase_summary(session: Session, c: Candidate, province: Province, today: dt.
         f"ส่งครบตรงเวลา {len(on_time)} · ส่งครบแต่ล่าช้า {len(complete - on_time)} · "
         f"ยังไม่ครบ {len(ids) - len(complete | on_time)} หน่วยงาน\n"
     )
-    return [{"type": "text", "text": (text + summary_text(session, province, None, today))[:4900]}]
+    return [
+        {
+            "type": "text",
+            "text": cut(text + summary_text(session, province, None, today), TEXT_LIMIT),
+        }
+    ]
 
 
 def weekly_digest(session: Session, province: Province, now_utc: dt.datetime) -> list[dict]:
@@ -188,7 +189,7 @@ def monthly_report(session: Session, province: Province, today: dt.date, link) -
         + "\n"
         f"ตารางหน่วยงาน × ข้อ OIT (XLSX) ดาวน์โหลดได้ 7 วัน: {link(province.id, month)}"
     )
-    return [{"type": "text", "text": text[:4900]}]
+    return [{"type": "text", "text": cut(text, TEXT_LIMIT)}]
 
 
 def build(session: Session, c: Candidate, today: dt.date, now_utc=None, link=None) -> list[dict]:

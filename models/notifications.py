@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -12,8 +13,10 @@ from models.base import BANGKOK
 from models.calendar import round_year
 from models.chats import Group
 from models.domain import ChatSetup, Milestone, Phase, Province
+from models.numbers import parse_int
 from models.working_days import next_working_day, previous_working_day
 
+log = logging.getLogger(__name__)
 SEND_AT = dt.time(9, 0)
 DEFAULT_LEADS = (7, 3, 1, 0)
 # Lower is more important: the budget planner keeps these first.
@@ -58,8 +61,11 @@ def _at(day: dt.date) -> dt.datetime:
 
 
 def parse_leads(text: str) -> tuple[int, ...]:
-    """Days before a deadline from "7,3,1,0" or "7 3 1": largest first, none over 30."""
-    days = {int(d) for d in text.replace(",", " ").split() if d.isdigit() and int(d) <= 30}
+    """Days before a deadline from "7,3,1,0" or "7 3 1": largest first, none over 30; () when
+    any part is not a day count (ASCII or Thai digits)."""
+    days = {parse_int(word, 0, 30) for word in text.replace(",", " ").split()}
+    if None in days:  # one word that is not a day count: the whole list is not understood
+        return ()
     return tuple(sorted(days, reverse=True))
 
 
@@ -122,13 +128,23 @@ def candidates(session: Session, province: Province, fiscal_year: int) -> list[C
     return sorted(found.values(), key=lambda c: (c.at, c.priority, c.group_id))
 
 
-def candidates_between(session: Session, start: dt.datetime, end: dt.datetime) -> list[Candidate]:
-    """Every province's candidates with start <= moment < end (aware datetimes)."""
+def candidates_between(
+    session: Session, start: dt.datetime, end: dt.datetime, failed: set[int] | None = None
+) -> list[Candidate]:
+    """Every province's candidates with start <= moment < end (aware datetimes). A province
+    whose calendar cannot be read is left out (its id added to `failed`), not the others."""
     found = []
-    for province in session.scalars(select(Province)):
-        years = {round_year(province, start.date()), round_year(province, end.date())}
-        for year in years:
-            found += [c for c in candidates(session, province, year) if start <= c.at < end]
+    for province in session.scalars(select(Province)).all():
+        try:
+            with session.begin_nested():
+                years = {round_year(province, start.date()), round_year(province, end.date())}
+                mine = [c for y in years for c in candidates(session, province, y)]
+        except Exception as error:  # noqa: BLE001 - one province must not stop the others
+            log.error("candidates of province %s failed: %s", province.id, type(error).__name__)
+            if failed is not None:
+                failed.add(province.id)
+            continue
+        found += [c for c in mine if start <= c.at < end]
     return found
 
 

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.agency_lookup import clear_winner, find_agencies
+from models.base import local_today
 from models.calendar import round_year
 from models.domain import Agency, Framework, Phase, Province
 from models.frameworks import active_framework
 
-THAILAND = dt.timezone(dt.timedelta(hours=7))
-
-
-def local_today(now_utc: dt.datetime) -> dt.date:
-    """The date in Thailand for a naive-UTC timestamp."""
-    return now_utc.replace(tzinfo=dt.UTC).astimezone(THAILAND).date()
+CODE = re.compile(r"[A-Za-z]{1,4}[0-9]{2,}|[0-9]{4,}")
 
 
 def framework_for(session: Session, agency: Agency, now_utc: dt.datetime) -> Framework | None:
@@ -49,15 +46,15 @@ def resolve_agency(
         return None, None
     ids = {a.id for a in among}
     first_word = hint.split()[0]
-    if first_word != hint:  # "L004 เรียนจังหวัด": a code, when given, comes first
-        query = select(Agency).where(
-            Agency.active.is_(True), func.lower(Agency.code) == first_word.lower()
-        )
-        if province_ids:
-            query = query.where(Agency.province_id.in_(province_ids))
-        coded = session.scalars(query.order_by(Agency.id)).first()
-        if coded:
-            return (coded, None) if coded.id in ids else (None, coded)
+    # "L004 เรียนจังหวัด": a code, when given, comes first (codes repeat across provinces)
+    query = select(Agency).where(
+        Agency.active.is_(True), func.lower(Agency.code) == first_word.lower()
+    )
+    if province_ids:
+        query = query.where(Agency.province_id.in_(province_ids))
+    coded = session.scalars(query.order_by(Agency.id)).all()
+    if coded:
+        return next(((a, None) for a in coded if a.id in ids), (None, coded[0]))
     for province_id in province_ids or [None]:
         matches = find_agencies(session, hint, province_id)
         mine = [m for m in matches if m.agency.id in ids]
@@ -67,4 +64,11 @@ def resolve_agency(
         other = clear_winner(matches)
         if other:
             return None, other
+        if among and matches and not mine and matches[0].score >= 90:
+            return None, matches[0].agency  # it names agencies, none of them `among`
     return None, None
+
+
+def looks_like_code(word: str) -> bool:
+    """ "L004", "R12", "10001": how agency codes are typed, never a polite word or a name."""
+    return bool(CODE.fullmatch(word))

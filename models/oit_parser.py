@@ -5,12 +5,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
+from models.numbers import THAI_DIGITS
+
 # "O1", "o 1", "O.1", "O-1", "O๑", "ข้อ 1", "ข้อที่ 1"; not the O of "OIT" or of a word.
-ITEM = re.compile(r"(?<![A-Za-z0-9])(?:[Oo]\s*[.\-:]?\s*|ข้อ(?:ที่)?\s*)([0-9๐-๙]{1,2})(?![0-9๐-๙])")
-RANGE = re.compile(r"^\s*[-–~]\s*(?:[Oo]\s*[.\-]?\s*)?([0-9๐-๙]{1,2})(?![0-9๐-๙])")
+# `(?:\s*[.\-:])?\s*`, not `\s*[.\-:]?\s*`: two `\s*` side by side would try every split of a
+# run of spaces between them, quadratic in its length. Every pattern here is kept that way.
+ITEM = re.compile(
+    r"(?<![A-Za-z0-9])(?:[Oo](?:\s*[.\-:])?\s*|ข้อ(?:ที่)?\s*)([0-9๐-๙]{1,2})(?![0-9๐-๙])"
+)
+# An item code and, looked ahead at without consuming it, the end of a range: "O1-O3", "O๑ – ๓".
+RANGED = re.compile(
+    ITEM.pattern + r"(?=\s*[-–~]\s*(?:[Oo](?:\s*[.\-])?\s*)?([0-9๐-๙]{1,2})(?![0-9๐-๙])|)"
+)
 LINK = re.compile(r"(?i)(?:\b[a-z][a-z+.\-]{1,15}://|\bwww\.)\S+")
-TRAILING = re.compile(r"[.,;:!?)\]}>\"'”’]+$|(?:นะ)?(?:คะ|ค่ะ|ครับ|จ้า|จ้ะ)+$")
+TRAILING_MARKS = frozenset(".,;:!?)]}>\"'”’")
+POLITE = ("คะ", "ค่ะ", "ครับ", "จ้า", "จ้ะ")  # cut from a link's end, with a นะ just before them
+MAX_LINKS = 20  # links for one item in one message; more is a paste gone wrong
 NOISE = {
     "ส่ง",
     "เรียน",
@@ -33,25 +43,33 @@ def item_code(number: str) -> str:
     return f"O{int(number.translate(THAI_DIGITS))}"
 
 
+def trim_link(link: str) -> str:
+    """The link without trailing punctuation and Thai polite endings, read once from its end."""
+    end = len(link)
+    while end:
+        if link[end - 1] in TRAILING_MARKS:
+            end -= 1
+            continue
+        polite = next((word for word in POLITE if link.endswith(word, 0, end)), None)
+        if polite is None:
+            break
+        end -= len(polite)
+        if link.endswith("นะ", 0, end):
+            end -= 2
+    return link[:end]
+
+
 def find_links(line: str) -> list[str]:
     """Links in a line, trailing punctuation and Thai polite endings cut off."""
-    links = []
-    for match in LINK.finditer(line):
-        link = match.group(0)
-        while (trimmed := TRAILING.sub("", link)) != link:
-            link = trimmed
-        if link:
-            links.append(link)
-    return links
+    return [link for match in LINK.finditer(line) if (link := trim_link(match.group(0)))]
 
 
 def find_items(text: str) -> list[str]:
     """Item codes in a text, ranges expanded: "O1-O3 O7" → O1, O2, O3, O7."""
     codes: list[str] = []
-    for match in ITEM.finditer(text):
+    for match in RANGED.finditer(text):
         first = int(match.group(1).translate(THAI_DIGITS))
-        ranged = RANGE.match(text[match.end() :])
-        last = int(ranged.group(1).translate(THAI_DIGITS)) if ranged else first
+        last = int(match.group(2).translate(THAI_DIGITS)) if match.group(2) else first
         for number in range(first, max(first, min(last, first + 60)) + 1):
             if f"O{number}" not in codes:
                 codes.append(f"O{number}")
@@ -89,8 +107,8 @@ class ParsedLinks:
 
 def parse_links(text: str) -> ParsedLinks:
     """One item per line; lines of links alone add to the item just above them."""
-    parsed, last = ParsedLinks(), None
-    for line_no, line in enumerate(text.splitlines(), start=1):
+    parsed, lines, last = ParsedLinks(), text.splitlines(), None
+    for line_no, line in enumerate(lines, start=1):
         links = find_links(line)
         without_links = LINK.sub(" ", line)
         match = ITEM.search(without_links)
@@ -101,21 +119,28 @@ def parse_links(text: str) -> ParsedLinks:
             elif links:
                 parsed.bad.append(BadLine(line_no, line.strip(), "ไม่ได้ระบุข้อ (เช่น O1)"))
             continue
-        _close(parsed, last, text)
+        _close(parsed, last, lines)
         last = ItemLine(line_no, item_code(match.group(1)), links, without_links[: match.start()])
         last.before = last.before.strip()
-    _close(parsed, last, text)
+    _close(parsed, last, lines)
     return parsed
 
 
-def _close(parsed: ParsedLinks, item: ItemLine | None, text: str) -> None:
+def _close(parsed: ParsedLinks, item: ItemLine | None, lines: list[str]) -> None:
+    """Keep the item just read, or say why not: no link, too many, or its code seen already."""
     if item is None:
         return
-    if item.urls:
-        parsed.items.append(item)
+    earlier = next((kept for kept in parsed.items if kept.code == item.code), None)
+    if not item.urls:
+        reason = "ไม่พบลิงก์ของข้อนี้"
+    elif len(item.urls) > MAX_LINKS:
+        reason = f"ลิงก์เกิน {MAX_LINKS} ลิงก์ในข้อเดียว โปรดส่งเฉพาะลิงก์ที่ใช้ตอบข้อนี้"
+    elif earlier is not None:
+        reason = f"ข้อ {item.code} ซ้ำกับบรรทัด {earlier.line_no}"
     else:
-        line = text.splitlines()[item.line_no - 1].strip()
-        parsed.bad.append(BadLine(item.line_no, line, "ไม่พบลิงก์ของข้อนี้"))
+        parsed.items.append(item)
+        return
+    parsed.bad.append(BadLine(item.line_no, lines[item.line_no - 1].strip(), reason))
 
 
 def has_item_link(text: str) -> bool:

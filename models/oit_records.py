@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.domain import Agency, Framework, FrameworkItem
+from models.link_verdict import PROBLEMS, UNCHECKED
 from models.submissions import (
     CURRENT,
     MISSING,
@@ -127,3 +129,48 @@ def end_message(
 
 def urls_of(row: Submission) -> list[str]:
     return json.loads(row.urls)
+
+
+class LinkProblem(NamedTuple):
+    agency_code: str
+    item_code: str
+    url: str
+    verdict: str
+    note: str | None
+
+
+def link_problems(session: Session, province_ids: list[int]) -> list[LinkProblem]:
+    """Current links whose latest finished check found a problem or could not check them: a
+    link that failed and passed a recheck is fine, and each link of an item counts alone."""
+    latest = (
+        select(func.max(LinkCheck.id).label("id"))
+        .join(Submission, Submission.id == LinkCheck.submission_id)
+        .join(Agency, Agency.id == Submission.agency_id)
+        .where(
+            Agency.province_id.in_(province_ids),
+            Submission.state == CURRENT,
+            LinkCheck.status == "done",
+        )
+        .group_by(LinkCheck.submission_id, LinkCheck.url)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            Agency.code,
+            Submission.item_code,
+            LinkCheck.url,
+            LinkCheck.verdict,
+            LinkCheck.note,
+            Submission.urls,
+        )
+        .join(latest, latest.c.id == LinkCheck.id)
+        .join(Submission, Submission.id == LinkCheck.submission_id)
+        .join(Agency, Agency.id == Submission.agency_id)
+        .where(LinkCheck.verdict.in_(PROBLEMS | {UNCHECKED}))
+    ).all()
+    rows.sort(key=lambda r: (r[0], int(r[1][1:]), _position(json.loads(r[5]), r[2])))
+    return [LinkProblem(*row[:5]) for row in rows]
+
+
+def _position(urls: list[str], url: str) -> int:
+    return urls.index(url) if url in urls else len(urls)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import dataclass
 
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
@@ -20,6 +21,7 @@ from models.submissions import APPROVED, FIX, MISSING, PENDING, Submission
 
 MARKS = {APPROVED: "ผ่าน", PENDING: "รอตรวจ", FIX: "แก้ไข", MISSING: ""}
 FILLS = {APPROVED: "C8E6C9", PENDING: "FFF59D", FIX: "FFCDD2", MISSING: "EEEEEE"}
+TOTALS = {"ผ่าน": APPROVED, "รอตรวจ": PENDING, "แก้ไข": FIX, "ยังไม่ส่ง": MISSING}
 
 
 def month_end(month: str) -> dt.date:
@@ -53,33 +55,59 @@ def matrix(session: Session, province: Province, as_of: dt.date):
     return framework, codes, [(a, status[a.id]) for a in agencies]
 
 
-def workbook(session: Session, province: Province, month: str) -> bytes:
+@dataclass
+class ReportLine:
+    """One agency's row, in plain values."""
+
+    code: str
+    name: str
+    kind: str
+    marks: list[str]  # one status per item code
+    counts: dict[str, int]
+    score: float
+
+
+@dataclass
+class ReportData:
+    """Everything the workbook shows, read in one short transaction."""
+
+    province: str
+    month: str
+    codes: list[str]
+    lines: list[ReportLine]
+
+
+def report_rows(session: Session, province: Province, month: str) -> ReportData:
+    """The matrix as plain values, so the workbook is built after the transaction ends."""
+    framework, codes, rows = matrix(session, province, month_end(month))
+    lines = []
+    for agency, marks in rows:
+        states = [marks.get(code, MISSING) for code in codes]
+        counts = {key: states.count(key) for key in MARKS}
+        kind = KIND_LABELS.get(agency.kind, agency.kind)
+        score = progress.oit_score(framework, counts)
+        lines.append(ReportLine(agency.code, agency.name, kind, states, counts, score))
+    return ReportData(province.name, month, list(codes), lines)
+
+
+def build_workbook(data: ReportData) -> bytes:
     """The XLSX bytes: one row per agency, one column per item, and the simulated OIT score."""
-    as_of = month_end(month)
-    framework, codes, rows = matrix(session, province, as_of)
     book = Workbook()
     sheet = book.active
-    sheet.title = f"OIT {month}"
+    sheet.title = f"OIT {data.month}"
     sheet.append(
-        [f"จังหวัด{province.name} ความคืบหน้า OIT ณ สิ้นเดือน{thai_month(month)} (ข้อมูลจากบอท ITA)"]
+        [f"จังหวัด{data.province} ความคืบหน้า OIT ณ สิ้นเดือน{thai_month(data.month)} (ข้อมูลจากบอท ITA)"]
     )
-    header = ["รหัส", "หน่วยงาน", "ประเภท", *codes, "ผ่าน", "รอตรวจ", "แก้ไข", "ยังไม่ส่ง", "OIT จำลอง"]
+    header = ["รหัส", "หน่วยงาน", "ประเภท", *data.codes, *TOTALS, "OIT จำลอง"]
     sheet.append(header)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
-    for agency, marks in rows:
-        counts = {key: 0 for key in MARKS}
-        line = [agency.code, agency.name, KIND_LABELS.get(agency.kind, agency.kind)]
-        for code in codes:
-            state = marks.get(code, MISSING)
-            counts[state] += 1
-            line.append(MARKS[state])
-        score = progress.oit_score(framework, counts)
-        sheet.append(
-            [*line, counts[APPROVED], counts[PENDING], counts[FIX], counts[MISSING], score]
-        )
-        for offset, code in enumerate(codes):
-            colour = FILLS[marks.get(code, MISSING)]
+    for line in data.lines:
+        totals = [line.counts[state] for state in TOTALS.values()]
+        sheet.append([line.code, line.name, line.kind, *(MARKS[m] for m in line.marks), *totals,
+                      line.score])  # fmt: skip
+        for offset, state in enumerate(line.marks):
+            colour = FILLS[state]
             sheet.cell(sheet.max_row, 4 + offset).fill = PatternFill("solid", fgColor=colour)
     sheet.append([])
     sheet.append(["คะแนน OIT จำลองเป็นการประมาณการจากผลตรวจของจังหวัด ไม่ใช่ผลทางการของ ป.ป.ช."])

@@ -60,6 +60,25 @@ def setup_of(session: Session, line_group_id: str | None) -> ChatSetup | None:
     )
 
 
+def chat_province(session: Session, group_id: str | None, user_id: str | None) -> Province | None:
+    """Which province a chat is about, the one rule for every handler: a group, the province
+    it is set up for (none before set-up); one-to-one, the province the person coordinates,
+    else that of the agency they administer (the lowest id first when several)."""
+    if group_id:
+        setup = setup_of(session, group_id)
+        return session.get(Province, setup.province_id) if setup else None
+    found = (
+        session.scalar(select(Person).where(Person.line_user_id == user_id)) if user_id else None
+    )
+    if found is None:
+        return None
+    provinces = coordinator_provinces(session, found)
+    if provinces:
+        return min(provinces, key=lambda p: p.id)
+    agencies = admin_agencies(session, found)
+    return session.get(Province, min(a.province_id for a in agencies)) if agencies else None
+
+
 def audit(session: Session, actor: str, action: str, **detail) -> None:
     session.add(
         AuditEntry(

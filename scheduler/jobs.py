@@ -31,24 +31,43 @@ def purge_retention() -> None:
 
 
 def send_notices(at: str) -> None:
-    """Queue the notices planned for one moment (each once, by its unique key). Group sizes
-    LINE must be asked for are fetched between two transactions, never inside one."""
+    """Queue the notices planned for one moment (each once, by its unique key), province by
+    province. Group sizes LINE must be asked for are fetched between transactions."""
     from models.budget import month_candidates
     from scheduler.notify import fetch_sizes, send, stale_sizes, store_sizes
 
     moment, config, now = dt.datetime.fromisoformat(at), current_app.config, utcnow()
-    with get_db().session() as session:
-        month = month_candidates(session, moment)  # every province's calendar, read once
+    database = get_db()
+    failed: set[int] = set()  # provinces whose calendars cannot be read
+    with database.session() as session:
+        month = month_candidates(session, moment, failed)  # every province's calendar, read once
         stale = stale_sizes(session, month, config, now)
     sizes = fetch_sizes(stale, config)
+    if sizes:
+        with database.session() as session:
+            store_sizes(session, sizes, now)
+    send(database, moment, config, now, month, failed)
+
+
+def send_digests() -> None:
+    """Tell each province's coordinators, once a day, of requests that waited for the digest."""
+    from scheduler.notify import send_digests as queue_digests
+
     with get_db().session() as session:
-        store_sizes(session, sizes, now)
-        send(session, moment, config, now, month)
+        queue_digests(session, utcnow())
 
 
-TASKS = {"purge_retention": purge_retention, "send_notices": send_notices}
+TASKS = {
+    "purge_retention": purge_retention,
+    "send_notices": send_notices,
+    "send_digests": send_digests,
+}
 
-STATIC_JOBS = (JobSpec("retention-purge", "purge_retention", "cron", {"hour": 3, "minute": 17}),)
+STATIC_JOBS = (
+    JobSpec("retention-purge", "purge_retention", "cron", {"hour": 3, "minute": 17}),
+    # before the quiet hours: a request withheld after it waits at most a day
+    JobSpec("requests-digest", "send_digests", "cron", {"hour": 16, "minute": 0}),
+)
 
 
 def notice_jobs(session, now: dt.datetime) -> list[JobSpec]:

@@ -34,7 +34,14 @@ def test_healthz_is_200_with_backlog_when_database_answers(client, post_events):
 def test_healthz_is_503_when_database_does_not_answer(tmp_path):
     a_directory = tmp_path / "is-a-directory"
     a_directory.mkdir()
-    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{a_directory}"})
+    secret_file = str(tmp_path / "local-line-secret")  # not the repository's instance folder
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": f"sqlite:///{a_directory}",
+            "LOCAL_LINE_SECRET_FILE": secret_file,
+        }
+    )
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json() == {"ok": False, "database": "unreachable"}

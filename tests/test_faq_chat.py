@@ -92,3 +92,23 @@ def test_faq_ask_prints_one_json_line_per_question(runner, app):
     assert second == {"answered": False, "entry_id": None, "score": 0.0, "answer": None}
     piped = runner.invoke(args=["faq", "ask", "--json", "-"], input="ITA คืออะไร\n\nOIT คืออะไร\n")
     assert len(piped.stdout.splitlines()) == 2
+
+
+def test_the_index_is_rebuilt_after_a_new_entry_outside_any_transaction(ask, db, monkeypatch):
+    import models.faq_service as faq_service
+
+    sent, _ = ask("งบประชาสัมพันธ์ปีนี้เหลือเท่าไร", mention_self=True)
+    number = re.search(r"#(\d+)", [m for to, m in sent if to == COORDS][0]["text"]).group(1)
+    ask(f"ตอบ #{number} ดูได้ที่กองคลังของหน่วยงาน", COORDS, COORDINATOR)
+    open_connections = []
+    real_build = faq_service.build_index
+
+    def build_index(key, entries):
+        open_connections.append(db.engine.pool.checkedout())
+        return real_build(key, entries)
+
+    monkeypatch.setattr(faq_service, "build_index", build_index)
+    ask(f"เพิ่มคำถาม #{number}", COORDS, COORDINATOR)
+    again, _ = ask("ถาม งบประชาสัมพันธ์ปีนี้เหลือเท่าไร")
+    assert "กองคลัง" in again[0][1]["text"]
+    assert open_connections and set(open_connections) == {0}

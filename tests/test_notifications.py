@@ -53,8 +53,7 @@ def moments(db, start, end):
 def run_round(db, worker, app, start, end):
     for at in moments(db, start, end):
         with time_machine.travel(at, tick=False):
-            with db.session() as session:
-                send(session, at, app.config, at.astimezone(dt.UTC).replace(tzinfo=None))
+            send(db, at, app.config, at.astimezone(dt.UTC).replace(tzinfo=None))
             worker.run_once()
 
 
@@ -135,8 +134,8 @@ def test_a_whole_round_sends_the_expected_notices_once_within_the_budget(
 def test_a_restart_and_a_second_clock_change_nothing(demo, db, worker):
     at = dt.datetime(2027, 1, 28, 9, tzinfo=BANGKOK)
     for _ in range(3):  # the job, a restart catching up, a second clock
-        with time_machine.travel(at, tick=False), db.session() as session:
-            send(session, at, demo.config, at.astimezone(dt.UTC).replace(tzinfo=None))
+        with time_machine.travel(at, tick=False):
+            send(db, at, demo.config, at.astimezone(dt.UTC).replace(tzinfo=None))
     assert len(sent_notices(db)) == 2
 
 
@@ -278,8 +277,7 @@ def test_links_are_rechecked_before_each_phase_deadline_once(demo, db, runner):
         record(session, agency, framework, "O1", [f"{SITE}/a"], by="U", now=dt.datetime(2027, 1, 5))
     at = dt.datetime(2027, 1, 27, 6, tzinfo=BANGKOK)  # 31 Jan minus 4 days, before office hours
     for _ in range(2):
-        with db.session() as session:
-            send(session, at, demo.config, dt.datetime(2027, 1, 26, 23))
+        send(db, at, demo.config, dt.datetime(2027, 1, 26, 23))
     with db.session() as session:
         assert len(session.scalars(select(LinkCheck)).all()) == 2  # the first check, one re-check
 

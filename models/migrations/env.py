@@ -19,7 +19,7 @@ def run_migrations() -> None:
         _run(connection)
         return
     url = normalise_database_url(os.environ.get("DATABASE_URL", "sqlite:///instance/ita.sqlite3"))
-    with create_engine(url).connect() as connection, connection.begin():
+    with create_engine(url, hide_parameters=True).connect() as connection, connection.begin():
         _run(connection)
 
 
