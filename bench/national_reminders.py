@@ -2,7 +2,8 @@
 
 8,300 agencies in 77 provinces, 154 agency groups, 28 items each with history, one admin
 per agency: computes every notice due at 09:00 on the day before the first phase deadline,
-with the month's budget plan, as the clock's job does (without queueing anything).
+with the month's budget plan (`notices`), then runs the clock's job itself (`send`: the plan
+once, then each province read and written in a transaction of its own, outbox rows queued).
 """
 
 from __future__ import annotations
@@ -31,11 +32,12 @@ from models import (  # noqa: E402
     Province,
     RoleGrant,
     Submission,  # noqa: E402
+    utcnow,  # noqa: E402
 )
 from models.frameworks import load_shipped  # noqa: E402
 from models.notifications import BANGKOK  # noqa: E402
 from models.oit_records import items_of  # noqa: E402
-from scheduler.notify import notices  # noqa: E402
+from scheduler.notify import notices, send  # noqa: E402
 
 PROVINCES, AGENCIES = 77, 8300
 AT = dt.datetime(2027, 1, 29, 9, tzinfo=BANGKOK)  # the day before phase 1 ends (31 Jan is Sunday)
@@ -114,7 +116,15 @@ def main() -> int:
     pushes = sum(1 for *_, d in due if d == "push")
     print(f"{AT:%Y-%m-%d %H:%M}: {len(due)} notices ({messages} message objects, {pushes} to push, "
           f"{len(due) - pushes} held) computed in {elapsed:.2f} s (target < 5 s)")  # fmt: skip
-    return 0 if elapsed < 5 else 1
+    with app.app_context():
+        started = time.perf_counter()
+        queued = send(database, AT, app.config, utcnow())
+        job = time.perf_counter() - started
+    print(
+        f"the clock's job, province by province: {queued} pushes queued in {job:.2f} s "
+        "(target < 5 s)"
+    )
+    return 0 if elapsed < 5 and job < 5 else 1
 
 
 if __name__ == "__main__":
