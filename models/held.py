@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import DateTime, Index, Integer, String, Text, select, update
+from sqlalchemy import DateTime, Index, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, local_today, utcnow
@@ -68,21 +68,16 @@ def dated(row: HeldNotice, now: datetime) -> str:
 def take(session: Session, group_id: str, now: datetime, limit: int = 3) -> list[str]:
     """The oldest undelivered notices of a group, marked delivered. Those whose deadline has
     passed are dropped (marked too, never shown): "3 days left" after the deadline misleads."""
-    session.execute(
-        update(HeldNotice)
-        .where(
-            HeldNotice.group_id == group_id,
-            HeldNotice.delivered_at.is_(None),
-            HeldNotice.due_at <= now,
-        )
-        .values(delivered_at=now)
-    )
-    rows = session.scalars(
+    waiting = session.scalars(  # one query per reply: almost always no row at all
         select(HeldNotice)
         .where(HeldNotice.group_id == group_id, HeldNotice.delivered_at.is_(None))
         .order_by(HeldNotice.created_at, HeldNotice.id)
-        .limit(limit)
     ).all()
-    for row in rows:
-        row.delivered_at = now
-    return [dated(row, now) for row in rows]
+    taken = []
+    for row in waiting:
+        expired = row.due_at is not None and row.due_at <= now
+        if expired or len(taken) < limit:
+            row.delivered_at = now
+            if not expired:
+                taken.append(dated(row, now))
+    return taken

@@ -12,7 +12,7 @@ ELLIPSIS = "…"
 
 def units(text: str) -> int:
     """Length as LINE measures it: characters outside the BMP (most emoji) count twice."""
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def cut(text: str, limit: int, marker: str = ELLIPSIS) -> str:
