@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
+# `PORT=8123 FAKE_LINE_PORT=8124 make run`: the bot's port, and the local LINE stand-in's
+# (read by every process from the environment, like the chat command in another terminal).
+PORT ?= 8000
 
 .PHONY: run test lint bench clean
 
@@ -20,7 +23,7 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 run: $(VENV)/.installed
 	$(FLASK) init-db
 	@if $(FLASK) --help 2>/dev/null | grep -q seed-demo; then $(FLASK) seed-demo; fi
-	$(FLASK) serve --port 8000
+	$(FLASK) serve --port $(PORT)
 
 test: $(VENV)/.installed-dev
 	$(BIN)/pytest -q

@@ -105,7 +105,7 @@ def chat_command(group: str | None, user: str, bot_url: str):
 
 
 @click.command("serve")
-@click.option("--port", default=8000, type=int)
+@click.option("--port", default=8000, type=int, envvar="PORT", show_default=True)
 def serve_command(port: int):
     """Run web, worker and clock (and the LINE stand-in without credentials) for `make run`."""
     from bot.serve import run_all

@@ -11,7 +11,8 @@ from flask import Flask
 
 from bot.db import get_db
 from bot.domain_cli import _province, today
-from models import utcnow
+from models import roles, utcnow
+from models.faq import local_entries, promote
 from models.faq_file import FAQ_DIR, FaqError, read, read_dir, read_off_topic
 from models.faq_service import decide, province_with_calendar, store, use_vector_file
 
@@ -51,6 +52,30 @@ def faq_ask(questions: tuple[str, ...], as_json: bool, province: str | None):
                 click.echo(json.dumps(decision.__dict__, ensure_ascii=False))
             else:
                 click.echo(decision.answer if decision.answered else "(ไม่ตอบ: ไม่มั่นใจว่าตรงคำถามใด)")
+
+
+@faq_cli.command("local")
+@click.option("--province", help="ชื่อจังหวัด (ไม่ระบุ: ทุกจังหวัด)")
+def faq_local(province: str | None):
+    """Entries coordinators added by chat, each answering in its own province only."""
+    with get_db().session() as session:
+        chosen = _province(session, province) if province else None
+        rows = local_entries(session, chosen)
+    for key, name, question, answer in rows:
+        click.echo(f"{key}\tจังหวัด{name}\t{question[:80]}\t{answer[:80]}")
+    click.echo(f"คำถามเฉพาะจังหวัด {len(rows)} รายการ", err=True)
+
+
+@faq_cli.command("promote")
+@click.argument("key")
+def faq_promote(key: str):
+    """Make a province's entry answer in every province (audited as the operator)."""
+    with get_db().session() as session:
+        entry = promote(session, key, utcnow())
+        if entry is None:
+            raise click.ClickException(f"ไม่พบคำถาม {key} (ดูรายการได้จาก faq local)")
+        roles.audit(session, "cli", "faq.promote", key=key)
+    click.echo(f"{key}: ตอบได้ทุกจังหวัดแล้ว", err=True)
 
 
 def load_faq() -> None:

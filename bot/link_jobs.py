@@ -17,7 +17,7 @@ from bot.claims import claim, hold
 from bot.link_fetch import fetch
 from models import utcnow
 from models.domain import Agency, Framework, FrameworkItem
-from models.link_verdict import page_title, verdict
+from models.link_verdict import APART, DEAD, RECHECK_AFTER, UNREACHABLE, page_title, verdict
 from models.submissions import CURRENT, LinkCheck, Submission
 
 log = logging.getLogger(__name__)
@@ -67,11 +67,14 @@ class LinkChecker:
             max_bytes=self.config["LINK_CHECK_MAX_BYTES"],
             trusted=self.config["LINK_CHECK_TEST_HOSTS"],
         )
-        outcome, note = verdict(page, year)
         with self.db.session() as session:
             row = hold(session, LinkCheck, check_id, self.owner, utcnow(), self.lease)
             if row is None:
                 return
+            again = page.error == "dns" and failed_before(session, row, utcnow())
+            outcome, note = verdict(page, year, again)
+            if outcome == UNREACHABLE:
+                recheck_later(session, row, utcnow())
             row.status, row.verdict, row.note = "done", outcome, note
             row.http_status, row.final_url = page.status, page.final_url
             row.content_type, row.title = page.content_type, page_title(page.body)
@@ -80,13 +83,58 @@ class LinkChecker:
 
     def run_forever(self, stop: threading.Event, idle_sleep: float = 1.0) -> None:
         log.info("link checker %s started", self.owner)
+        from bot.health import Pulse
+
+        pulse = Pulse(self.db, "links", self.owner)
         while not stop.is_set():
             try:
+                pulse()
                 if not self.check_due():
                     stop.wait(idle_sleep)
             except Exception:
                 log.exception("link checker loop error")
                 stop.wait(5.0)
+
+
+def failed_before(session, row: LinkCheck, now) -> bool:
+    """The same link of the same submission failed a check at least APART ago."""
+    return (
+        session.scalar(
+            select(LinkCheck.id).where(
+                LinkCheck.submission_id == row.submission_id,
+                LinkCheck.url == row.url,
+                LinkCheck.id != row.id,
+                LinkCheck.status == "done",
+                LinkCheck.verdict.in_([UNREACHABLE, DEAD]),
+                LinkCheck.checked_at <= now - APART,
+            )
+        )
+        is not None
+    )
+
+
+def recheck_later(session, row: LinkCheck, now) -> None:
+    """One more check of a link that could not be reached, RECHECK_AFTER from now, unless one
+    is already queued: a name that does not resolve once may be a passing fault."""
+    if session.get(Submission, row.submission_id).state != CURRENT:
+        return
+    queued = session.scalar(
+        select(LinkCheck.id).where(
+            LinkCheck.submission_id == row.submission_id,
+            LinkCheck.url == row.url,
+            LinkCheck.status == "pending",
+            LinkCheck.id != row.id,
+        )
+    )
+    if queued is None:
+        session.add(
+            LinkCheck(
+                submission_id=row.submission_id,
+                url=row.url,
+                next_attempt_at=now + RECHECK_AFTER,
+                created_at=now,
+            )
+        )
 
 
 def queue_recheck(session, province_id: int, now) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -22,6 +22,7 @@ from models.budget import (
     month_candidates,
     plan,
 )
+from models.calendar import thai_month
 from models.notifications import BANGKOK
 
 notifications_cli = click.Group("notifications", help="แจ้งเตือนตามปฏิทิน")
@@ -121,20 +122,30 @@ def budget_command(as_json: bool):
 
 @click.command("report")
 @click.option("--province", required=True, help="ชื่อจังหวัด")
-@click.option("--month", required=True, help="YYYY-MM")
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False))
-def report_command(province: str, month: str, out: str):
+@click.option("--month", required=True, help="ปปปป-ดด: 2569-11 (พ.ศ.) หรือ 2026-11")
+@click.option(
+    "--out", "out", type=click.Path(dir_okay=False), help="ไฟล์ที่จะเขียน (ita-oit-2569-11.xlsx)"
+)
+def report_command(province: str, month: str, out: str | None):
     """Write the monthly XLSX report (agency × item matrix) the coordinators receive by link."""
-    from models.report import build_workbook, report_rows
+    from models.report import build_workbook, file_name, parse_month, report_rows
 
-    if not re.fullmatch(r"20\d\d-(0[1-9]|1[0-2])", month):
-        raise click.BadParameter("ใช้รูปแบบ YYYY-MM เช่น 2027-01", param_hint="--month")
+    today = dt.datetime.now(BANGKOK).date()
+    try:
+        month = parse_month(month, today)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--month") from None
     with get_db().session() as session:
-        rows = report_rows(session, _province(session, province), month)
+        rows = report_rows(session, _province(session, province), month, today)
     data = build_workbook(rows)
-    with open(out, "wb") as file:
-        file.write(data)
-    click.echo(f"เขียนรายงาน {month} จังหวัด{province} แล้ว: {out} ({len(data):,} ไบต์)")
+    path = Path(out or file_name(month))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)  # reports/2569/ need not exist yet
+        path.write_bytes(data)
+    except OSError as error:
+        raise click.ClickException(f"เขียนไฟล์ {path} ไม่ได้: {error.strerror}") from None
+    click.echo(f"เขียนรายงาน OIT {thai_month(month)} จังหวัด{rows.province} แล้ว: {path} "
+               f"({len(data):,} ไบต์)")  # fmt: skip
 
 
 def init_app(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 
@@ -10,7 +11,8 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from bot.db import get_db
 from models import Province
-from models.report import build_workbook, report_rows
+from models.notifications import BANGKOK
+from models.report import build_workbook, file_name, report_rows
 
 blueprint = Blueprint("reports", __name__)
 VALID_SECONDS = 7 * 24 * 3600
@@ -48,9 +50,9 @@ def download(token: str):
         province = session.get(Province, data["p"])
         if province is None:
             return Response("ไม่พบจังหวัดของรายงานนี้", 404)
-        rows = report_rows(session, province, data["m"])
+        rows = report_rows(session, province, data["m"], dt.datetime.now(BANGKOK).date())
     body = build_workbook(rows)  # after the transaction: no lock is held while openpyxl works
-    disposition = f'attachment; filename="ita-oit-{data["m"]}.xlsx"'
+    disposition = f'attachment; filename="{file_name(data["m"])}"'
     return Response(body, mimetype=XLSX, headers={"Content-Disposition": disposition})
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 from bot.events import Event
 from bot.replies import Reply
 from models.base import local_today
+from models.oit_parser import ITEM
 
 Handler = Callable[["Context", str], Reply | None]
 Middleware = Callable[["Context", str, Handler], Reply | None]
@@ -56,12 +58,83 @@ class Command:
         return "\n".join(line for line in lines if line.strip())
 
 
-def split_command(text: str) -> tuple[str, str]:
-    """First word (casefolded, leading '/' removed) and the rest of the text."""
-    parts = text.strip().split(maxsplit=1)
-    if not parts:
-        return "", ""
-    return parts[0].lstrip("/").casefold(), (parts[1] if len(parts) > 1 else "")
+PARTICLES = ("นะครับ", "นะคะ", "ครับ", "คับ", "ค่ะ", "ค่า", "คะ", "จ้า", "จ้ะ", "ฮะ")
+GLUED_ENDINGS = ("นะครับ", "นะคะ", "ครับ", "ค่ะ", "คะ")  # never the end of a name or a word
+SOFTENERS = ("หน่อย", "นิดนึง", "นิดหนึ่ง")
+SOFTENED = frozenset({"ถาม", "สอบถาม"})  # "ถามหน่อยค่ะ …" asks; "ตรวจหน่อยค่ะ" is chatter
+LEADING_VOWELS = frozenset("เแโใไ")  # "เจ้า" ends in จ้า but is a word, not a particle
+THAI_LETTERS = re.compile(r"[\u0E01-\u0E4F]")
+CODE_WORDS = ("ข้อที่", "ข้อ", "โอ")
+
+
+def _alternatives(words: Iterable[str]) -> str:
+    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+
+
+def _words_of(words: Iterable[str]) -> re.Pattern[str]:
+    """Whitespace-separated words made only of `words`; possessive, so each character is read
+    once whatever follows (no backtracking on a long run)."""
+    return re.compile(rf"(?:\s*+(?:{_alternatives(words)})++(?!\S))*+\s*+")
+
+
+FILLER = {
+    soft: re.compile(rf"(?:{_alternatives(PARTICLES + (SOFTENERS if soft else ()))})++")
+    for soft in (False, True)
+}
+LEADING = {soft: _words_of(PARTICLES + (SOFTENERS if soft else ())) for soft in (False, True)}
+TRAILING = _words_of(p[::-1] for p in PARTICLES)  # matched on the text reversed
+
+
+def is_filler(word: str, keyword: str | None = None) -> bool:
+    """Only polite particles (and, after a question keyword, softeners such as หน่อย)."""
+    return FILLER[keyword in SOFTENED].fullmatch(word) is not None
+
+
+def only_particles(text: str) -> bool:
+    """Nothing but particle words ("", "ครับ", "นะคะ"): an @mention with nothing to say."""
+    return LEADING[False].match(text).end() == len(text)
+
+
+def _codes_only(text: str) -> bool:
+    """Item codes, links, numbers and particles, no other word: "ข้อ 2 ค่ะ", not "ข้อ 5 แล้ว"."""
+    for word in (*CODE_WORDS, *PARTICLES):
+        text = text.replace(word, " ")
+    return THAI_LETTERS.search(text) is None
+
+
+def _trim(args: str, keyword: str) -> str:
+    """Arguments without the particle words before and after them, and without a particle
+    glued to the last word (unless it is a link, which trims its own ending)."""
+    start = LEADING[keyword in SOFTENED].match(args).end()
+    end = max(start, len(args) - TRAILING.match(args[::-1]).end())
+    words = args[start:end].rsplit(None, 1)
+    last = words[-1] if words else ""
+    if "/" not in last and ":" not in last:
+        ending = next((e for e in GLUED_ENDINGS if last.endswith(e) and len(last) > len(e)), "")
+        if ending and last[-len(ending) - 1] not in LEADING_VOWELS:
+            end -= len(ending)
+    return args[start:end]
+
+
+def split_command(text: str, keywords: Iterable[str]) -> tuple[str, str]:
+    """The command keyword a message starts with and its arguments, or ("", text) for none.
+
+    The keyword may have polite particles glued on ("สถานะค่ะ") or an item code ("ยกเลิกข้อ 2");
+    particles around the arguments are never arguments. Linear in the length of the text.
+    """
+    text = text.strip()
+    parts = text.split(maxsplit=1)
+    first, rest = (parts[0].lstrip("/"), parts[1] if len(parts) > 1 else "") if parts else ("", "")
+    for keyword in sorted(keywords, key=len, reverse=True):
+        if first[: len(keyword)].casefold() != keyword:
+            continue
+        glued = first[len(keyword) :]
+        if not glued or is_filler(glued, keyword):
+            return keyword, _trim(rest, keyword)
+        args = f"{glued} {rest}" if rest else glued
+        if ITEM.match(args) and _codes_only(args):
+            return keyword, _trim(args, keyword)
+    return "", text
 
 
 def _chain(func: Handler, middleware: tuple[Middleware, ...]) -> Handler:
@@ -78,6 +151,7 @@ class Router:
         self.recognisers: list[tuple[Recogniser, Handler]] = []
         self.fallback: Handler | None = None
         self.postbacks: dict[str, tuple[Handler, tuple[Middleware, ...]]] = {}
+        self.bare_mention: Handler | None = None
 
     def command(self, *keywords: str, middleware: tuple[Middleware, ...] = ()):
         """Register a text command under one or more keywords (first word of the message)."""
@@ -120,6 +194,15 @@ class Router:
         self.fallback = func
         return func
 
+    def mentioned_alone(self, func: Handler) -> Handler:
+        """The handler for an @mention of the bot with nothing (or only particles) after it."""
+        self.bare_mention = func
+        return func
+
+    @property
+    def keywords(self) -> list[str]:
+        return [k for c in self.commands for k in c.keywords]
+
     def find_command(self, word: str) -> Command | None:
         return next((c for c in self.commands if word in c.keywords), None)
 
@@ -133,9 +216,11 @@ class Router:
             handler = self.event_handlers.get(event.type)
             return handler is not None, handler(ctx, "") if handler else None
         text = event.text_without_bot_mention
+        if event.mentions_bot and self.bare_mention and only_particles(text):
+            return True, self.bare_mention(ctx, "")
         if not text:
             return False, None
-        word, args = split_command(text)
+        word, args = split_command(text, self.keywords)
         command = self.find_command(word)
         if command:
             return True, _chain(command.func, command.middleware)(ctx, args)

@@ -27,7 +27,7 @@ from bot.outbox import Sender, enqueue_reply
 from bot.replies import text_message
 from bot.router import Context
 from models import Group, Heartbeat, InboxEvent, Person, SentMessage, held, utcnow
-from models.line_text import MAX_MESSAGES, pack
+from models.line_text import MAX_MESSAGES
 
 log = logging.getLogger(__name__)
 BATCH = 25
@@ -54,11 +54,9 @@ def add_held_news(session: Session, reply, chat_id: str, now) -> None:
     """Notices the budget could not push, and replies LINE never confirmed, ride free on this
     reply in the message slots left; a quick reply moves to the new last message, the only
     place LINE allows it."""
-    slots = MAX_MESSAGES - len(reply.messages)
-    news = held.take(session, chat_id, now, limit=min(3, slots)) if slots > 0 else []
-    if not news:
+    texts = held.news_texts(session, chat_id, now, MAX_MESSAGES - len(reply.messages))
+    if not texts:
         return
-    texts = pack([f"{held.HEADER}\n{news[0]}", *news[1:]], max_texts=slots, sep="\n\n")
     quick = reply.messages[-1].pop("quickReply", None)
     reply.messages.extend(text_message(text) for text in texts)
     if quick:

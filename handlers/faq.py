@@ -6,45 +6,60 @@ from bot.replies import Reply, text_message
 from bot.router import Context, Router
 from handlers.coordinator_notices import SENT, to_coordinators
 from handlers.help import HINT
-from handlers.registration import _name
 from models import roles
-from models.faq import OpenQuestion
-from models.faq_index import is_chatter
+from models.faq import askers, greet_once, keep_question, looks_like_question
+from models.faq_index import chatter_kind
 from models.faq_service import decide
+from models.line_text import cut, units
 
 GREETING = "สวัสดี บอทผู้ช่วย ITA พร้อมตอบคำถามเรื่อง ITA/IIT/EIT/OIT พิมพ์คำถามได้เลย หรือพิมพ์ ช่วยเหลือ"
+THANKS = "ยินดีช่วยเหลือ"
 DONT_KNOW = "ขออภัย บอทยังไม่เข้าใจหรือยังไม่มีคำตอบที่แน่ใจสำหรับคำถามนี้"
+NOT_A_QUESTION = "ข้อความนี้ดูไม่เหมือนคำถาม บอทจึงไม่ได้ส่งต่อ ถ้ามีคำถาม พิมพ์ ถาม ตามด้วยคำถามสั้น ๆ ได้เลย"
+FORWARDED = 300  # UTF-16 units of the question the coordinators' group is shown
+
+
+def chatter_reply(ctx: Context, kind: str) -> Reply | None:
+    """One-to-one: thanks get a short line, a greeting the bot's greeting once a day, the rest
+    (รับทราบ, an emoji) nothing; in a group, always nothing."""
+    if ctx.event.is_group:
+        return None
+    if kind == "thanks":
+        return Reply.text(THANKS)
+    if kind == "greeting" and greet_once(ctx.session, ctx.event.user_id or "", ctx.today):
+        return Reply.text(GREETING)
+    return None
+
+
+def forward_text(row_id: int, asker: tuple[str, str], question: str) -> str:
+    """The notice to coordinators: who asked where, the question's head, how to answer."""
+    shown = f"“{cut(question, FORWARDED)}”"
+    if units(question) > FORWARDED:
+        shown += f"\n(ตัดมาแสดง {FORWARDED} ตัวอักษรแรก จากทั้งหมด {units(question):,})"
+    return (
+        f"คำถามที่บอทตอบไม่ได้ #{row_id}\nจาก {' · '.join(asker)}\n{shown}\n"
+        f"ตอบกลับพิมพ์ ตอบ #{row_id} <คำตอบ>"
+    )
 
 
 def answer_question(ctx: Context, question: str) -> Reply | None:
     """Answer when confident; otherwise say so, keep the question and forward it."""
     question = question.strip()
-    if is_chatter(question):  # never an FAQ answer; one-to-one, a friendly pointer instead
-        return None if ctx.event.is_group else Reply.text(GREETING)
+    kind = chatter_kind(question)
+    if kind:  # never an FAQ answer
+        return chatter_reply(ctx, kind)
+    if not looks_like_question(question):
+        return Reply.text(NOT_A_QUESTION, quote=True)
     province = roles.chat_province(ctx.session, ctx.event.group_id, ctx.event.user_id)
     decision = decide(ctx.session, question, province, ctx.today)
     if decision.answered:
         return Reply.text(decision.answer, quote=True)
     if province is None:
         return Reply.text(f"{DONT_KNOW}\n{HINT}", quote=True)
-    row = OpenQuestion(
-        province_id=province.id,
-        chat_id=ctx.event.chat_id,
-        user_id=ctx.event.user_id,
-        message_id=ctx.event.message_id,
-        quote_token=ctx.event.quote_token,
-        text=question[:1000],
-        best_key=decision.entry_id,
-        best_score=decision.score,
-        asked_at=ctx.now,
-    )
-    ctx.session.add(row)
-    ctx.session.flush()
-    asker = _name(roles.person(ctx.session, ctx.event.user_id)) if ctx.event.user_id else "-"
-    notice = text_message(
-        f"คำถามที่บอทตอบไม่ได้ #{row.id} จาก {asker}:\n“{question[:500]}”\n"
-        f"ตอบกลับพิมพ์ ตอบ #{row.id} <คำตอบ>"
-    )
+    event = ctx.event
+    asked = (event.chat_id, event.user_id, event.message_id, event.quote_token)
+    row = keep_question(ctx.session, province.id, asked, question, decision, ctx.now)
+    notice = text_message(forward_text(row.id, askers(ctx.session, [row])[row.id], question))
     pushes, state = to_coordinators(ctx, province.id, [notice])
     told = "ส่งต่อให้ผู้ประสานงานจังหวัดแล้ว" if state == SENT else "เก็บไว้ให้ผู้ประสานงานจังหวัดตอบแล้ว"
     reply = Reply.text(f"{DONT_KNOW} {told} คำตอบจะส่งกลับมาในแชตนี้", quote=True)
@@ -57,6 +72,8 @@ def ask(ctx: Context, args: str) -> Reply:
     ถาม <คำถาม> เช่น ถาม ส่ง OIT รอบแรกถึงวันไหน"""
     if not args.strip():
         return Reply.text("วิธีใช้: ถาม <คำถาม> เช่น ถาม OIT ต้องเผยแพร่กี่ข้อ", quote=True)
+    if not looks_like_question(args):
+        return Reply.text(NOT_A_QUESTION, quote=True)
     return answer_question(ctx, args) or Reply.text(
         "ยินดีช่วยเหลือ มีคำถามเรื่อง ITA พิมพ์ ถาม ตามด้วยคำถามได้เลย"
     )

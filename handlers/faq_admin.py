@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 from sqlalchemy import func, select
@@ -13,7 +12,7 @@ from handlers.permissions import COORDINATOR_ONLY
 from models import roles
 from models.base import local_today
 from models.calendar import thai_date
-from models.faq import FaqEntry, OpenQuestion
+from models.faq import OpenQuestion, add_answered, askers
 from models.line_text import TEXT_LIMIT, cut, pack, units
 from models.numbers import WHOLE, parse_int
 
@@ -47,8 +46,12 @@ def open_questions(ctx: Context, args: str) -> Reply:
         return Reply.text("ไม่มีคำถามค้าง")
     total = ctx.session.scalar(select(func.count()).select_from(OpenQuestion).where(*waiting))
     shown = f"{len(rows)} ข้อที่เก่าที่สุดจาก {total} ข้อ" if total > len(rows) else f"{total} ข้อ"
+    who = askers(ctx.session, rows)
     lines = [f"คำถามค้าง {shown} (เก่าสุดก่อน) ตอบด้วย ตอบ #<เลข> <คำตอบ>"]
-    lines += [f"#{r.id} ({thai_date(local_today(r.asked_at))}) {cut(r.text, 200)}" for r in rows]
+    lines += [
+        f"#{r.id} {thai_date(local_today(r.asked_at))} {' · '.join(who[r.id])}: {cut(r.text, 120)}"
+        for r in rows
+    ]
     return Reply([text_message(text) for text in pack(lines)])
 
 
@@ -59,7 +62,8 @@ def answer(ctx: Context, args: str) -> Reply:
     row, text, refusal = _question(ctx, args, usage)
     if refusal or not text:
         return refusal or Reply.text(usage)
-    sent = f"คำตอบจากผู้ประสานงานจังหวัด:\n“{cut(row.text, 200)}”\n{text}"
+    asker, _ = askers(ctx.session, [row])[row.id]
+    sent = f"คำตอบจากผู้ประสานงานจังหวัด ถึง {asker}:\n“{cut(row.text, 200)}”\n{text}"
     if units(sent) > TEXT_LIMIT or len(text) > ANSWER_LIMIT:
         return Reply.text(  # refused before anything is marked: LINE would refuse it too
             f"คำตอบยาวเกินไป (ยาวได้ไม่เกิน {ANSWER_LIMIT:,} ตัวอักษร อีโมจินับเป็น 2) "
@@ -85,25 +89,15 @@ def add_entry(ctx: Context, args: str) -> Reply:
         return refusal
     if row.status != "answered" or not row.answer:
         return Reply.text(f"คำถาม #{row.id} ยังไม่มีคำตอบ ตอบก่อนด้วย ตอบ #{row.id} <คำตอบ>")
-    key = f"added-{row.id}"
-    if ctx.session.scalar(select(FaqEntry).where(FaqEntry.key == key)) is None:
-        province = next(p for p in ctx.state["provinces"] if p.id == row.province_id)
-        ctx.session.add(
-            FaqEntry(
-                key=key,
-                category="added",
-                questions=json.dumps([row.text], ensure_ascii=False),
-                answer=row.answer[:999],
-                source=f"ผู้ประสานงานจังหวัด{province.name} {thai_date(ctx.today)}",
-                confirmed=True,
-                origin="chat",
-                updated_at=ctx.now,
-            )
-        )
-    row.faq_key = key
+    province = next(p for p in ctx.state["provinces"] if p.id == row.province_id)
+    source = f"ผู้ประสานงานจังหวัด{province.name} {thai_date(ctx.today)}"
+    key = add_answered(ctx.session, row, source, ctx.now)
     ctx.followups.add("faq_index")  # rebuilt by the worker after commit, not inside it
     roles.audit(ctx.session, ctx.event.user_id or "", "faq.add", question=row.id, key=key)
-    return Reply.text(f"เพิ่มเข้าคลังคำถามแล้ว ({key}) บอทจะตอบคำถามแบบนี้เองครั้งต่อไป")
+    return Reply.text(
+        f"เพิ่มเข้าคลังคำถามแล้ว ({key}) บอทจะตอบคำถามแบบนี้เองในกลุ่มและแชตของจังหวัด"
+        f"{province.name} ถ้าควรใช้ทั่วประเทศ แจ้งผู้ดูแลระบบ"
+    )
 
 
 def register(router: Router) -> None:

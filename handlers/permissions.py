@@ -5,6 +5,8 @@ from __future__ import annotations
 from bot.replies import Reply
 from bot.router import Context, Handler
 from models import roles
+from models.chats import Person
+from models.domain import Province
 
 NO_USER = "ขออภัย บอทไม่เห็นบัญชี LINE ของผู้ส่ง จึงทำคำสั่งนี้ไม่ได้"
 GROUP_ONLY = "คำสั่งนี้ใช้ในกลุ่ม LINE ของจังหวัดเท่านั้น"
@@ -26,13 +28,18 @@ def in_group(ctx: Context, args: str, next_handler: Handler) -> Reply | None:
     return next_handler(ctx, args)
 
 
+def provinces_here(ctx: Context, person: Person) -> list[Province]:
+    """The provinces a person coordinates that this chat is about: in a group set up for a
+    province, that one; elsewhere, every province they serve."""
+    setup = roles.setup_of(ctx.session, ctx.event.group_id)
+    provinces = roles.coordinator_provinces(ctx.session, person)
+    return [p for p in provinces if setup is None or p.id == setup.province_id]
+
+
 def coordinator(ctx: Context, args: str, next_handler: Handler) -> Reply | None:
     """Coordinators of the group's province; in a one-to-one chat, of any province they serve."""
     person = ctx.state.get("person") or roles.person(ctx.session, ctx.event.user_id)
-    setup = roles.setup_of(ctx.session, ctx.event.group_id)
-    provinces = roles.coordinator_provinces(ctx.session, person)
-    if setup is not None:
-        provinces = [p for p in provinces if p.id == setup.province_id]
+    provinces = provinces_here(ctx, person)
     if not provinces:
         return Reply.text(COORDINATORS_ONLY)
     ctx.state["person"], ctx.state["provinces"] = person, provinces

@@ -2,47 +2,63 @@
 
 from __future__ import annotations
 
-import re
-
 from bot.replies import Reply, text_message
 from bot.router import Context, Router
-from handlers.cards import flex, status_card
-from handlers.permissions import COORDINATOR_ONLY, known_person
+from handlers.cards import agency_choices, flex, status_card
+from handlers.permissions import COORDINATOR_ONLY
 from models import held, roles
 from models import oit_progress as progress
+from models.agency_lookup import find_agencies
 from models.calendar import thai_date
 from models.domain import Agency, Province
 from models.oit_context import current_phase, framework_for, resolve_agency
 from models.oit_notices import untold
+from models.oit_progress import Simulated
 from models.oit_records import current, item_status
 from models.oit_summary import summary_text
-from models.submissions import APPROVED, FIX, MISSING, PENDING, ToolScore, tool_row
+from models.submissions import APPROVED, FIX, MISSING, PENDING
 
 ESTIMATE = "คะแนนจำลองเป็นการประมาณการจากผลตรวจของจังหวัด ไม่ใช่ผลทางการของ ป.ป.ช."
-SCORE = re.compile(r"(?i)\b(IIT|EIT)\s*[:=]?\s*([0-9]+(?:\.[0-9]+)?)")
 
 
-def _agency(ctx: Context, args: str, command: str = "สถานะ") -> Agency | Reply:
-    """The agency named in args, else the sender's own (asking when they run several: each
-    choice re-sends `command` with that agency's code, so what was typed is not lost)."""
+def _agency(ctx: Context, args: str, command: str = "สถานะ", usage: str = "") -> Agency | Reply:
+    """The agency named in args, else the sender's own (asking when they run several, or when
+    the name fits several: each choice re-sends `command` with that agency's code, so what was
+    typed is not lost)."""
     person = roles.person(ctx.session, ctx.event.user_id) if ctx.event.user_id else None
     mine = roles.admin_agencies(ctx.session, person) if person else []
     setup = roles.setup_of(ctx.session, ctx.event.group_id)
+    resend = lambda a: f"{command} {a.code}"  # noqa: E731
     if args.strip():
         provinces = [setup.province_id] if setup else [None]
         chosen, other = resolve_agency(ctx.session, args.strip(), mine, provinces)
         if chosen or other:
             return chosen or other
+        matches = find_agencies(ctx.session, args.strip(), provinces[0])
+        if len(matches) > 1:
+            return agency_choices("หมายถึงหน่วยงานใด แตะปุ่มด้านล่าง", matches, resend)
         return Reply.text(f"ไม่พบหน่วยงาน “{args.strip()[:60]}” ลองพิมพ์รหัสหรือชื่อเต็ม", quote=True)
     if len(mine) == 1:
         return mine[0]
     if mine:
         return Reply.text(
             "คุณเป็นแอดมินหลายหน่วยงาน เลือกหน่วยงาน",
-            quick_replies=[(a.code[:20], f"{command} {a.code}") for a in mine],
+            quick_replies=[(a.code[:20], resend(a)) for a in mine],
             quote=True,
         )
-    return Reply.text(f"วิธีใช้: {command} <รหัสหรือชื่อหน่วยงาน>", quote=True)
+    return Reply.text(usage or f"วิธีใช้: {command} <รหัสหรือชื่อหน่วยงาน>", quote=True)
+
+
+def _simulated(ctx: Context, agency: Agency, framework) -> tuple[dict, list[str], Simulated]:
+    """(items per status, items still to do, the simulated score) of an agency now."""
+    codes = progress.item_codes(ctx.session, framework.id)
+    rows = current(ctx.session, agency.id, framework.id)
+    counts = {APPROVED: 0, PENDING: 0, FIX: 0, MISSING: 0}
+    for code in codes:
+        counts[item_status(rows.get(code))] += 1
+    todo = [c for c in codes if item_status(rows.get(c)) in (MISSING, FIX)]
+    tools = progress.tool_scores(ctx.session, {agency.id: agency}, framework.id)[agency.id]
+    return counts, todo, progress.simulate(framework, counts, tools)
 
 
 def status(ctx: Context, args: str) -> Reply:
@@ -52,14 +68,7 @@ def status(ctx: Context, args: str) -> Reply:
     if isinstance(agency, Reply):
         return agency
     framework = framework_for(ctx.session, agency, ctx.now)
-    codes = progress.item_codes(ctx.session, framework.id)
-    rows = current(ctx.session, agency.id, framework.id)
-    counts = {APPROVED: 0, PENDING: 0, FIX: 0, MISSING: 0}
-    for code in codes:
-        counts[item_status(rows.get(code))] += 1
-    todo = [c for c in codes if item_status(rows.get(c)) in (MISSING, FIX)]
-    tools = progress.tool_scores(ctx.session, {agency.id: agency}, framework.id)[agency.id]
-    sim = progress.simulate(framework, counts, tools)
+    counts, todo, sim = _simulated(ctx, agency, framework)
     extra = []
     province = ctx.session.get(Province, agency.province_id)
     phase = current_phase(ctx.session, province, ctx.today)
@@ -69,7 +78,7 @@ def status(ctx: Context, args: str) -> Reply:
     if sim.total is not None:
         extra.append(f"คะแนนรวมจำลอง {sim.total:.2f} ({sim.label})")
     extra.append(ESTIMATE)
-    submitted = len(codes) - counts[MISSING]
+    submitted = sum(counts.values()) - counts[MISSING]
     alt = (
         f"{agency.name}: ส่งแล้ว {submitted} ข้อ ยังไม่ส่ง {counts[MISSING]} ข้อ "
         f"(ผ่าน {counts[APPROVED]} รอตรวจ {counts[PENDING]} ต้องแก้ไข {counts[FIX]})"
@@ -83,33 +92,6 @@ def status(ctx: Context, args: str) -> Reply:
     return Reply(messages)
 
 
-def record_scores(ctx: Context, args: str) -> Reply:
-    """บันทึกคะแนน IIT/EIT ของหน่วยงาน (ผู้ประสานงาน หรือแอดมินของหน่วยงาน)
-    คะแนน <หน่วยงาน> IIT 92.5 EIT 88"""
-    found = SCORE.findall(args)
-    name = SCORE.sub(" ", args).strip()
-    if not found:
-        return Reply.text("วิธีใช้: คะแนน <รหัสหรือชื่อหน่วยงาน> IIT 92.5 EIT 88", quote=True)
-    agency = _agency(ctx, name)
-    if isinstance(agency, Reply):
-        return agency
-    person = ctx.state["person"]
-    allowed = roles.is_coordinator(ctx.session, person, agency.province_id) or agency.id in {
-        a.id for a in roles.admin_agencies(ctx.session, person)
-    }
-    if not allowed:
-        return Reply.text(f"ขออภัย เฉพาะผู้ประสานงานหรือแอดมินของ{agency.name}บันทึกคะแนนได้")
-    if any(not 0 <= float(value) <= 100 for _, value in found):
-        return Reply.text("คะแนนต้องอยู่ระหว่าง 0 ถึง 100", quote=True)
-    framework = framework_for(ctx.session, agency, ctx.now)
-    for tool, value in found:
-        row = tool_row(ctx.session, ToolScore, agency.id, framework.id, tool.upper())
-        row.score, row.recorded_by, row.recorded_at = float(value), person.line_user_id, ctx.now
-    roles.audit(ctx.session, person.line_user_id, "scores", agency=agency.code, scores=found)
-    ctx.session.flush()
-    return status(ctx, agency.code)
-
-
 def summary(ctx: Context, args: str) -> Reply:
     """สรุปความคืบหน้า OIT ของหน่วยงานในกลุ่มหรือจังหวัด (ผู้ประสานงาน)"""
     setup = roles.setup_of(ctx.session, ctx.event.group_id)
@@ -121,5 +103,4 @@ def summary(ctx: Context, args: str) -> Reply:
 
 def register(router: Router) -> None:
     router.command("สถานะ")(status)
-    router.command("คะแนน", middleware=(known_person,))(record_scores)
     router.command("สรุป", middleware=COORDINATOR_ONLY)(summary)

@@ -2,38 +2,27 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from bot.replies import Reply, text_message
+from bot.replies import Outgoing, Reply, text_message
 from bot.router import Context, Router
+from handlers.cards import agency_choices
 from handlers.coordinator_notices import NOWHERE, WAITS, WITHHELD, to_coordinators
 from handlers.permissions import COORDINATOR_ONLY, known_person
-from models import Group, Person, roles
+from models import Person, outcomes, roles
 from models.agency_lookup import clear_winner, find_agencies
-from models.agency_names import KIND_LABELS, short_name
+from models.agency_names import KIND_LABELS
 from models.domain import Agency, ChatSetup, Province, RoleGrant
+from models.notice_limits import day_start
+from models.notifications import groups_of
 from models.numbers import parse_int
 
 ROLE_TEXT = {roles.COORDINATOR: "ผู้ประสานงานจังหวัด", roles.AGENCY_ADMIN: "แอดมินหน่วยงาน"}
-
-
-def _name(person: Person) -> str:
-    return person.display_name or f"ผู้ใช้ LINE …{person.line_user_id[-4:]}"
+LIST_MAX = 50  # requests one `อนุมัติ ทั้งหมด` shows, and its confirmation approves
+_name = roles.display_name
 
 
 def coordinator_groups(ctx: Context, province_id: int) -> list[str]:
     """LINE ids of the province's coordinators' groups, where requests and flags go."""
-    return list(
-        ctx.session.scalars(
-            select(Group.line_group_id)
-            .join(ChatSetup, ChatSetup.group_id == Group.id)
-            .where(
-                ChatSetup.province_id == province_id,
-                ChatSetup.kind == "coordinators",
-                Group.active.is_(True),
-            )
-        )
-    )
+    return groups_of(ctx.session, province_id).get("coordinators", [])
 
 
 def register_admin(ctx: Context, args: str) -> Reply:
@@ -48,18 +37,12 @@ def register_admin(ctx: Context, args: str) -> Reply:
         return Reply.text(f"ไม่พบหน่วยงาน “{query[:60]}” ลองพิมพ์ชื่อเต็มหรือรหัสหน่วยงาน", quote=True)
     agency = clear_winner(matches)
     if agency is None:
-        lines = [f"• {m.agency.name} (รหัส {m.agency.code})" for m in matches]
-        return Reply.text(
-            "หมายถึงหน่วยงานใด แตะปุ่มด้านล่าง หรือพิมพ์ ลงทะเบียน <รหัส>\n" + "\n".join(lines),
-            quick_replies=[
-                (short_name(m.agency.name), f"ลงทะเบียน {m.agency.code}") for m in matches
-            ],
-            quote=True,
-        )
-    return _request(ctx, agency)
+        question = "หมายถึงหน่วยงานใด แตะปุ่มด้านล่าง หรือพิมพ์ ลงทะเบียน <รหัส>"
+        return agency_choices(question, matches, lambda a: f"ลงทะเบียน {a.code}")
+    return _request(ctx, agency, setup)
 
 
-def _request(ctx: Context, agency: Agency) -> Reply:
+def _request(ctx: Context, agency: Agency, setup: ChatSetup | None) -> Reply:
     person: Person = ctx.state["person"]
     province = ctx.session.get(Province, agency.province_id)
     for status in ("active", "pending"):
@@ -73,12 +56,15 @@ def _request(ctx: Context, agency: Agency) -> Reply:
     grant = roles.grant(
         ctx.session, person, roles.AGENCY_ADMIN, province, agency, status, by=person.line_user_id
     )
+    note = roles.reminders_note(ctx.session, agency, setup.kind if setup else None)
     if status == "active":
-        return Reply.text(f"ลงทะเบียนแล้ว: {_name(person)} เป็นแอดมินของ{agency.name}", quote=True)
+        return Reply.text(
+            f"ลงทะเบียนแล้ว: {_name(person)} เป็นแอดมินของ{agency.name}{note}", quote=True
+        )
     notice = text_message(
         f"คำขอลงทะเบียน #{grant.id}: {_name(person)} ขอเป็นแอดมินของ{agency.name} "
         f"(รหัส {agency.code}, {KIND_LABELS[agency.kind]})\n"
-        f"ยืนยันพิมพ์ อนุมัติ {grant.id} · ไม่อนุมัติพิมพ์ ปฏิเสธ {grant.id}",
+        f"ยืนยันพิมพ์ อนุมัติ {grant.id} · ไม่อนุมัติพิมพ์ ปฏิเสธ {grant.id} <เหตุผล>",
         quick_replies=[
             (f"อนุมัติ #{grant.id}", f"อนุมัติ {grant.id}"),
             (f"ปฏิเสธ #{grant.id}", f"ปฏิเสธ {grant.id}"),
@@ -88,15 +74,20 @@ def _request(ctx: Context, agency: Agency) -> Reply:
     waiting = "รอผู้ประสานงานจังหวัดยืนยัน" + (" (แจ้งผู้ประสานงานด้วยค่ะ)" if state == NOWHERE else "")
     if state == WITHHELD:
         waiting += f"\n{WAITS}"
-    reply = Reply.text(f"รับคำขอแล้ว: {agency.name}\n{waiting} · ดูสถานะได้ด้วยคำสั่ง ฉันคือใคร", quote=True)
+    reply = Reply.text(
+        f"รับคำขอแล้ว: {agency.name}\n{waiting} · ดูสถานะได้ด้วยคำสั่ง ฉันคือใคร{note}", quote=True
+    )
     reply.elsewhere = pushes
     return reply
 
 
 def _decide(ctx: Context, args: str, approve: bool) -> Reply:
-    number = args.strip().lstrip("#")
-    if not number:
-        return _pending_list(ctx)
+    words = args.strip().split(maxsplit=1)
+    if not words:
+        return _approve_all(ctx, "")
+    number, reason = words[0].lstrip("#"), (words[1].strip() if len(words) > 1 else "")
+    if approve and number == "ทั้งหมด":
+        return _approve_all(ctx, reason)
     number_value = parse_int(number, 1)
     grant = ctx.session.get(RoleGrant, number_value) if number_value else None
     allowed = {p.id for p in ctx.state["provinces"]}
@@ -104,53 +95,74 @@ def _decide(ctx: Context, args: str, approve: bool) -> Reply:
         return Reply.text(f"ไม่พบคำขอ #{number[:20]} ในจังหวัดที่คุณดูแล")
     if grant.status != "pending":
         return Reply.text(f"คำขอ #{grant.id} ได้รับการพิจารณาไปแล้ว")
-    grant.status, grant.decided_at = ("active" if approve else "revoked"), ctx.now
-    person, agency = (
-        ctx.session.get(Person, grant.person_id),
-        ctx.session.get(Agency, grant.agency_id),
-    )
-    decider = ctx.state["person"]
-    roles.audit(
-        ctx.session,
-        decider.line_user_id,
-        "role.approve" if approve else "role.reject",
-        grant=grant.id,
-        person=person.line_user_id,
-        agency=agency.code,
-    )
+    reason = "" if approve else reason
+    lines, pushes = _settle(ctx, [grant], approve, reason)
     verdict = "อนุมัติแล้ว" if approve else "ไม่อนุมัติ"
-    return Reply.text(f"{verdict}: {_name(person)} — แอดมินของ{agency.name}")
+    why = f"\nเหตุผล: {reason}" if reason else ""
+    reply = Reply.text(f"{verdict}: {lines[0]}{why}")
+    reply.elsewhere = pushes
+    return reply
 
 
-def _pending_list(ctx: Context) -> Reply:
-    ids = [p.id for p in ctx.state["provinces"]]
-    pending = ctx.session.scalars(
-        select(RoleGrant)
-        .where(RoleGrant.status == "pending", RoleGrant.province_id.in_(ids))
-        .order_by(RoleGrant.id)
-        .limit(10)
-    ).all()
+def _settle(
+    ctx: Context, requests: list[RoleGrant], approve: bool, reason: str = ""
+) -> tuple[list[str], list[Outgoing]]:
+    """Decide each request and tell its requester: (a line per request, pushes to queue)."""
+    settled = outcomes.settle_requests(
+        ctx.session,
+        requests,
+        approve,
+        reason,
+        by=ctx.state["person"].line_user_id,
+        now=ctx.now,
+        per_day=ctx.config["PERSON_NOTICES_PER_DAY"],
+        here=ctx.event.group_id,
+    )
+    pushes = [Outgoing(to, [text_message(text)]) for _, told in settled for to, text in told.pushes]
+    return [line for line, _ in settled], pushes
+
+
+def _approve_all(ctx: Context, rest: str) -> Reply:
+    """List first; `อนุมัติ ทั้งหมด ยืนยัน` then approves what was listed and is still pending."""
+    by = ctx.state["person"].line_user_id
+    pending = roles.pending_requests(ctx.session, [p.id for p in ctx.state["provinces"]])
+    listed = (
+        roles.last_listed(ctx.session, by, day_start(ctx.now)) if rest.startswith("ยืนยัน") else None
+    )
+    if listed is not None:
+        chosen = [g for g in pending if g.id in set(listed)]
+        if not chosen:
+            return Reply.text("คำขอที่แสดงไว้ได้รับการพิจารณาไปแล้วทั้งหมด พิมพ์ อนุมัติ ทั้งหมด เพื่อดูใหม่")
+        lines, pushes = _settle(ctx, chosen, approve=True)
+        lines = [f"อนุมัติแล้ว {len(chosen)} รายการ:", *(f"• {line}" for line in lines)]
+        if len(pending) > len(chosen):
+            lines.append(f"มีคำขออื่นอีก {len(pending) - len(chosen)} รายการ พิมพ์ อนุมัติ ทั้งหมด เพื่อดู")
+        reply = Reply.lines(lines)
+        reply.elsewhere = pushes
+        return reply
     if not pending:
         return Reply.text("ไม่มีคำขอลงทะเบียนที่รอพิจารณา")
-    lines = []
-    for grant in pending:
-        person, agency = (
-            ctx.session.get(Person, grant.person_id),
-            ctx.session.get(Agency, grant.agency_id),
-        )
-        lines.append(f"#{grant.id} {_name(person)} → {agency.name}")
-    return Reply.text("คำขอที่รอพิจารณา (พิมพ์ อนุมัติ <เลขคำขอ>)\n" + "\n".join(lines))
+    shown = pending[:LIST_MAX]
+    roles.remember_listed(ctx.session, by, [g.id for g in shown], ctx.now)
+    lines = [f"คำขอที่รอพิจารณา {len(pending)} รายการ (ทีละรายการ พิมพ์ อนุมัติ <เลขคำขอ>):"]
+    lines += [f"#{g.id} {roles.request_label(ctx.session, g)}" for g in shown]
+    if len(pending) > len(shown):
+        lines.append(f"…แสดง {len(shown)} รายการแรก ยืนยันแล้วพิมพ์ อนุมัติ ทั้งหมด อีกครั้ง")
+    lines.append(f"อนุมัติ {len(shown)} รายการนี้ พิมพ์ อนุมัติ ทั้งหมด ยืนยัน")
+    confirm = [(f"ยืนยันอนุมัติ {len(shown)}", "อนุมัติ ทั้งหมด ยืนยัน")]
+    return Reply.text("\n".join(lines), quick_replies=confirm)
 
 
 def approve(ctx: Context, args: str) -> Reply:
     """อนุมัติคำขอลงทะเบียนแอดมิน (ผู้ประสานงานจังหวัด)
-    อนุมัติ <เลขคำขอ> — ไม่ใส่เลข จะแสดงคำขอที่รออยู่"""
+    อนุมัติ <เลขคำขอ> — ไม่ใส่เลข จะแสดงคำขอที่รออยู่
+    อนุมัติ ทั้งหมด — แสดงคำขอที่รอ แล้วยืนยันด้วย อนุมัติ ทั้งหมด ยืนยัน"""
     return _decide(ctx, args, approve=True)
 
 
 def reject(ctx: Context, args: str) -> Reply:
     """ไม่อนุมัติคำขอลงทะเบียนแอดมิน (ผู้ประสานงานจังหวัด)
-    ปฏิเสธ <เลขคำขอ>"""
+    ปฏิเสธ <เลขคำขอ> <เหตุผล> — ผู้ขอจะได้รับแจ้งพร้อมเหตุผล"""
     return _decide(ctx, args, approve=False)
 
 
@@ -158,10 +170,7 @@ def who_am_i(ctx: Context, args: str) -> Reply:
     """ดูว่าคุณเป็นแอดมินของหน่วยงานใด และมีบทบาทอะไร"""
     person: Person = ctx.state["person"]
     lines = [f"คุณคือ {_name(person)}"]
-    for grant in (
-        *roles.grants(ctx.session, person),
-        *roles.grants(ctx.session, person, None, "pending"),
-    ):
+    for grant in roles.grants(ctx.session, person, None, ("active", "pending")):
         province = ctx.session.get(Province, grant.province_id)
         where = (
             ctx.session.get(Agency, grant.agency_id).name

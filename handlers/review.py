@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
-
-from bot.replies import Reply
+from bot.replies import Outgoing, Reply, text_message
 from bot.router import Context, Router
-from handlers.cards import flex, review_carousel
+from handlers.cards import agency_choices, flex, review_carousel
 from handlers.permissions import COORDINATOR_ONLY
-from models import oit_records, roles
+from models import oit_records, outcomes, roles
+from models.agency_lookup import find_agencies
 from models.domain import Agency
 from models.line_text import cut
 from models.link_verdict import PROBLEMS, UNCHECKED, VERDICT_TEXT
@@ -62,22 +61,42 @@ def review(ctx: Context, args: str) -> Reply:
             return Reply.text(f"ไม่พบรายการ #{by_id.group(1)[:12]} ในจังหวัดของคุณ\n{USAGE}")
         return _review_by_id(ctx, number, args.strip()[by_id.end() :])
     agency_text, codes, outcome, reason = parse_review(args)
+    if not agency_text:
+        return Reply.text(USAGE)
     province_ids = [p.id for p in ctx.state["provinces"]]
     _mine, agency = resolve_agency(ctx.session, agency_text, [], province_ids)
     if agency is None:
-        return Reply.text(f"ไม่พบหน่วยงาน “{agency_text[:60]}” ในจังหวัดของคุณ\n{USAGE}")
+        return _which(ctx, agency_text, args.strip()[len(agency_text) :].strip(), province_ids)
     framework = framework_for(ctx.session, agency, ctx.now)
     current = oit_records.current(ctx.session, agency.id, framework.id)
     if not codes:
         return review_card(agency, current)
     if outcome is None or (outcome == FIX and not reason):
         return Reply.text("โปรดระบุ ผ่าน หรือ แก้ไข <เหตุผล>\n" + USAGE)
-    done = [_decide(ctx, current[c], outcome, reason) for c in codes if c in current]
+    rows = [current[c] for c in codes if c in current]
+    done = [_decide(ctx, row, outcome, reason) for row in rows]
     missing = [c for c in codes if c not in current]
     lines = [f"{agency.name}:", *done]
     if missing:
         lines.append(f"ยังไม่มีลิงก์ให้ตรวจ: {', '.join(missing)}")
-    return Reply.text("\n".join(lines))
+    return _told(ctx, agency, rows, Reply.text("\n".join(lines)))
+
+
+def _which(ctx: Context, agency_text: str, rest: str, province_ids: list[int]) -> Reply:
+    """Several agencies match: ask which, each choice re-sending the whole command."""
+    matches = [m for p in province_ids for m in find_agencies(ctx.session, agency_text, p)]
+    if not matches:
+        return Reply.text(f"ไม่พบหน่วยงาน “{agency_text[:60]}” ในจังหวัดของคุณ\n{USAGE}")
+    question = "หมายถึงหน่วยงานใด แตะปุ่มด้านล่าง หรือพิมพ์ ตรวจ <รหัส> …"
+    return agency_choices(question, matches[:13], lambda a: f"ตรวจ {a.code} {rest}".strip())
+
+
+def _told(ctx: Context, agency: Agency, rows: list[Submission], reply: Reply) -> Reply:
+    """Tell the agency's admins the outcome now (one-to-one, or held for their group)."""
+    limit, by, here = ctx.config["PERSON_NOTICES_PER_DAY"], ctx.event.user_id, ctx.event.group_id
+    told = outcomes.tell_review(ctx.session, agency, rows, ctx.now, limit, by or "", here)
+    reply.elsewhere += [Outgoing(to, [text_message(text)]) for to, text in told.pushes]
+    return reply
 
 
 def _review_by_id(ctx: Context, submission_id: int, rest: str) -> Reply:
@@ -92,13 +111,14 @@ def _review_by_id(ctx: Context, submission_id: int, rest: str) -> Reply:
         return Reply.text(f"โปรดระบุผล เช่น ตรวจ #{row.id} ผ่าน หรือ ตรวจ #{row.id} แก้ไข <เหตุผล>")
     if outcome == FIX and not reason:
         return Reply.text(f"โปรดพิมพ์เหตุผลที่ต้องแก้ไข: ตรวจ #{row.id} แก้ไข <เหตุผล>")
-    return Reply.text(f"{agency.name}: {_decide(ctx, row, outcome, reason)}")
+    done = Reply.text(f"{agency.name}: {_decide(ctx, row, outcome, reason)}")
+    return _told(ctx, agency, [row], done)
 
 
 def review_card(agency: Agency, current: dict[str, Submission]) -> Reply:
     rows = [
         (code, row.review, row.id, oit_records.urls_of(row)[0])
-        for code, row in sorted(current.items(), key=lambda kv: int(kv[0][1:]))
+        for code, row in sorted(current.items(), key=lambda kv: oit_records.natural_key(kv[0]))
     ]
     if not rows:
         return Reply.text(f"{agency.name} ยังไม่ได้ส่งลิงก์")
@@ -111,6 +131,8 @@ def review_button(ctx: Context, data: str) -> Reply | None:
     """A ผ่าน button on the card; แก้ไข opens the keyboard with the command to complete."""
     _, submission_id, outcome = (data.split("|") + ["", ""])[:3]
     number = parse_int(submission_id, 1)
+    if outcome == FIX and number is not None:
+        return None  # LINE opened the keyboard with "ตรวจ #id แก้ไข ": the reason comes typed
     if outcome != APPROVED or number is None:
         return Reply.text("ปุ่มนี้ใช้ไม่ได้แล้ว พิมพ์ ตรวจ <หน่วยงาน> เพื่อเปิดการ์ดใหม่")
     return _review_by_id(ctx, number, "ผ่าน")
@@ -118,23 +140,11 @@ def review_button(ctx: Context, data: str) -> Reply | None:
 
 def waiting(ctx: Context, args: str) -> Reply:
     """รายการที่รอผู้ประสานงานตรวจ (ผู้ประสานงาน)"""
-    province_ids = [p.id for p in ctx.state["provinces"]]
-    rows = ctx.session.execute(
-        select(Agency.code, Agency.name, Submission.item_code)
-        .join(Agency, Agency.id == Submission.agency_id)
-        .where(
-            Agency.province_id.in_(province_ids),
-            Submission.state == CURRENT,
-            Submission.review == PENDING,
-        )
-        .order_by(Submission.created_at)
-    ).all()
-    if not rows:
+    by_agency = oit_records.waiting_reviews(ctx.session, [p.id for p in ctx.state["provinces"]])
+    if not by_agency:
         return Reply.text("ไม่มีรายการรอตรวจ")
-    by_agency: dict[tuple[str, str], list[str]] = {}
-    for code, name, item in rows:
-        by_agency.setdefault((code, name), []).append(item)
-    lines = [f"รอตรวจ {len(rows)} ข้อ จาก {len(by_agency)} หน่วยงาน (เก่าสุดก่อน)"]
+    total = sum(len(items) for items in by_agency.values())
+    lines = [f"รอตรวจ {total} ข้อ จาก {len(by_agency)} หน่วยงาน (เก่าสุดก่อน)"]
     for (code, name), items in list(by_agency.items())[:30]:
         lines.append(f"• {code} {name}: {', '.join(items)}")
     if len(by_agency) > 30:

@@ -91,7 +91,7 @@ def record_lines(
     current = oit_records.current(ctx.session, agency.id, framework.id)
     remaining = len([c for c in codes if c not in current])
     head = (
-        f"บันทึก {', '.join(dict.fromkeys(saved))} ของ{short_name(agency.name, 40)}แล้ว "
+        f"บันทึก {', '.join(oit_records.natural(saved))} ของ{short_name(agency.name, 40)}แล้ว "
         f"เหลืออีก {remaining} ข้อ"
         if saved
         else "ยังไม่ได้บันทึกข้อใด"
@@ -114,7 +114,7 @@ def submit(ctx: Context, args: str) -> Reply:
     agencies = roles.admin_agencies(ctx.session, ctx.state["person"])
     if not agencies:
         waiting = roles.grants(ctx.session, ctx.state["person"], roles.AGENCY_ADMIN, "pending")
-        return Reply.text(WAITING if waiting else NOT_ADMIN, quote=True)
+        return Reply.text(WAITING if waiting else f"ยังไม่ได้บันทึกลิงก์ {NOT_ADMIN}", quote=True)
     parsed = parse_links(args)
     if not parsed.items:
         return Reply.text(USAGE, quote=True)
@@ -140,6 +140,7 @@ def cancel(ctx: Context, args: str) -> Reply:
 def withdraw_items(ctx: Context, agency: Agency, codes: list[str]) -> Reply:
     framework = framework_for(ctx.session, agency, ctx.now)
     by = ctx.event.user_id or "unknown"
+    codes = oit_records.natural(codes)
     done = [
         c for c in codes if oit_records.withdraw(ctx.session, agency, framework, c, by, ctx.now)
     ]
@@ -167,19 +168,25 @@ def submit_on_behalf(ctx: Context, args: str) -> Reply:
     return reply
 
 
-def admin_with_links(ctx: Context, text: str) -> str | None:
-    """Recognise a registered admin's message that pairs an item with a link."""
+def item_links(ctx: Context, text: str) -> str | None:
+    """An item paired with a link: a registered (or waiting) admin's submission; from anyone
+    else but a coordinator, a bare one (nothing but polite words or a code before the item) in
+    a group set up for a province or one-to-one, answered with how to register."""
     if not ctx.event.user_id or not has_item_link(text):
         return None
     person = roles.person(ctx.session, ctx.event.user_id)
-    if not roles.grants(ctx.session, person, roles.AGENCY_ADMIN, ("active", "pending")):
-        return None
     ctx.state["person"] = person
-    return text
+    if roles.grants(ctx.session, person, roles.AGENCY_ADMIN, ("active", "pending")):
+        return text
+    hint = parse_links(text).agency_hint.split()
+    bare = not hint or looks_like_code(hint[0])
+    here = not ctx.event.group_id or roles.setup_of(ctx.session, ctx.event.group_id)
+    coordinator = roles.grants(ctx.session, person, roles.COORDINATOR)
+    return text if bare and here and not coordinator else None
 
 
 def register(router: Router) -> None:
     router.command("ส่ง", middleware=(known_person,))(submit)
     router.command("ยกเลิก", middleware=(known_person,))(cancel)
     router.command("ส่งแทน", middleware=COORDINATOR_ONLY)(submit_on_behalf)
-    router.recognise(admin_with_links)(submit)
+    router.recognise(item_links)(submit)

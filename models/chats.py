@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, DateTime, Integer, String
+from sqlalchemy import Boolean, Date, DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, utcnow
@@ -33,3 +33,4 @@ class Person(Base):
     first_seen: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     is_friend: Mapped[bool] = mapped_column(Boolean, default=False)
     friend_changed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    greeted_on: Mapped[date | None] = mapped_column(Date)  # one-to-one greeting: once a day

@@ -25,9 +25,11 @@ from models.thai_text import normalise, tokens
 # 6 to 12 tie within a few questions there, so the weight stays at 8 (see the README).
 ENCODER_WEIGHT = 8.0
 THRESHOLD = 7.75
+GREETING_WORD = re.compile(r"^(สวัสดี\w*|หวัดดี\w*|อรุณสวัสดิ์\w*|hi|hello)$")
+THANKS_WORD = re.compile(r"^(ขอบคุณ\w*|ขอบใจ\w*|thank\w*|thx)$")
 CHATTER = re.compile(
     r"^(สวัสดี\w*|ขอบคุณ\w*|ขอบใจ\w*|รับทราบ\w*|ทราบแล้ว\w*|ok|okay|โอเค\w*|ได้เลย\w*|ได้\w{0,4}"
-    r"|ดีมาก\w*|เยี่ยม\w*|อรุณสวัสดิ์\w*|ราตรีสวัสดิ์\w*|5{3,}|ฮ่า+|thank\w*|thx|noted|ค่ะ|ครับ|จ้า)$"
+    r"|หวัดดี\w*|hi|hello|ดีมาก\w*|เยี่ยม\w*|อรุณสวัสดิ์\w*|ราตรีสวัสดิ์\w*|5{3,}|ฮ่า+|thank\w*|thx|noted|ค่ะ|ครับ|จ้า)$"
 )
 
 
@@ -58,6 +60,17 @@ def is_chatter(text: str) -> bool:
     """Greetings, thanks, acknowledgements and laughter: never an FAQ question."""
     words = normalise(text).split()
     return not words or all(CHATTER.match(w) for w in words) or len(normalise(text)) < 3
+
+
+def chatter_kind(text: str) -> str | None:
+    """For chatter, "thanks", "greeting" or "other" (รับทราบ, an emoji, laughter), so a
+    one-to-one chat can answer in kind; None for anything else."""
+    if not is_chatter(text):
+        return None
+    words = normalise(text).split()
+    if any(THANKS_WORD.match(w) for w in words):
+        return "thanks"
+    return "greeting" if any(GREETING_WORD.match(w) for w in words) else "other"
 
 
 class FaqIndex:

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from models.base import local_today, utcnow
@@ -21,7 +21,11 @@ from models.oit_context import current_phase, phases
 
 CHECK_MANUAL = "โปรดตรวจสอบคู่มือของปีปัจจุบัน"
 DATA_YEAR = {"assessed": "ของปีงบประมาณที่ประเมิน ({year})", "previous": "ของปีงบประมาณก่อนหน้า ({year})"}
+# Indexes by what they depend on, least recently used first. Provinces without entries of their
+# own share one (national entries only); each province with some has its own (a few MB, a
+# second or two to build with the vectors kept), so a worker keeps a few of them.
 _INDEXES: dict[tuple, FaqIndex] = {}
+KEPT_INDEXES = 8
 _VECTOR_FILE: Path | None = None
 
 
@@ -88,7 +92,11 @@ def item_entries(framework: Framework, items: list[FrameworkItem]) -> list[dict]
     return entries
 
 
-def stored_entries(session: Session) -> list[dict]:
+def stored_entries(session: Session, province: Province | None = None) -> list[dict]:
+    """The active national entries, plus the province's own (added by its coordinators)."""
+    scope = FaqEntry.province_id.is_(None)
+    if province is not None:
+        scope = or_(scope, FaqEntry.province_id == province.id)
     return [
         {
             "id": row.key,
@@ -100,20 +108,35 @@ def stored_entries(session: Session) -> list[dict]:
             "confirmed": row.confirmed,
             "dates": row.dates,
         }
-        for row in session.scalars(select(FaqEntry).where(FaqEntry.active.is_(True)))
+        for row in session.scalars(
+            select(FaqEntry).where(FaqEntry.active.is_(True), scope).order_by(FaqEntry.id)
+        )
     ]
 
 
-def index_key(session: Session, framework: Framework | None) -> tuple:
-    """What the index depends on: stored entries, the off-topic file and the framework."""
-    count, newest = session.execute(select(func.count(), func.max(FaqEntry.updated_at))).one()
+def index_key(session: Session, framework: Framework | None, province: Province | None) -> tuple:
+    """What the index depends on: the national entries, the province's own active ones (none:
+    the key every such province shares), the off-topic file and the framework."""
+    count, newest = session.execute(
+        select(func.count(), func.max(FaqEntry.updated_at)).where(FaqEntry.province_id.is_(None))
+    ).one()
+    local = None
+    if province is not None:
+        own = session.execute(
+            select(func.count(), func.max(FaqEntry.updated_at)).where(
+                FaqEntry.province_id == province.id, FaqEntry.active.is_(True)
+            )
+        ).one()
+        local = (province.id, *own) if own[0] else None
     examples = OFF_TOPIC.stat()
     framework_key = (framework.id, framework.checksum) if framework else (None, None)
-    return (count, newest, examples.st_mtime_ns, examples.st_size, *framework_key)
+    return (count, newest, local, examples.st_mtime_ns, examples.st_size, *framework_key)
 
 
-def index_entries(session: Session, framework: Framework | None) -> list[dict]:
-    entries = stored_entries(session)
+def index_entries(
+    session: Session, framework: Framework | None, province: Province | None
+) -> list[dict]:
+    entries = stored_entries(session, province)
     if framework is not None:
         items = session.scalars(
             select(FrameworkItem)
@@ -125,27 +148,33 @@ def index_entries(session: Session, framework: Framework | None) -> list[dict]:
 
 
 def build_index(key: tuple, entries: list[dict]) -> FaqIndex:
-    if len(_INDEXES) >= 4:  # a few frameworks at once (provinces may differ); drop the oldest
+    while len(_INDEXES) >= KEPT_INDEXES:  # drop the least recently used
         _INDEXES.pop(next(iter(_INDEXES)))
     _INDEXES[key] = FaqIndex(entries, read_off_topic(), vector_file=_VECTOR_FILE)
     return _INDEXES[key]
 
 
-def index_for(session: Session, framework: Framework | None) -> FaqIndex:
-    """The index over stored and generated entries, rebuilt only when either changes."""
-    key = index_key(session, framework)
-    return _INDEXES.get(key) or build_index(key, index_entries(session, framework))
+def index_for(session: Session, framework: Framework | None, province: Province | None) -> FaqIndex:
+    """The index a province's questions use, rebuilt only when what it holds changes."""
+    key = index_key(session, framework, province)
+    found = _INDEXES.pop(key, None)
+    if found is not None:
+        _INDEXES[key] = found  # now the most recently used
+        return found
+    return build_index(key, index_entries(session, framework, province))
 
 
 def unbuilt_indexes(session: Session) -> list[tuple[tuple, list[dict]]]:
     """(key, entries) of every province's index not built yet, read in one short transaction
     so the worker can build them (seconds of work) outside it."""
     today, wanted = local_today(utcnow()), {}
-    for province in session.scalars(select(Province)).all() or [None]:
+    for province in session.scalars(select(Province).order_by(Province.id)).all() or [None]:
         framework = active_framework(session, province, today)
-        key = index_key(session, framework)
+        key = index_key(session, framework, province)
         if key not in _INDEXES and key not in wanted:
-            wanted[key] = index_entries(session, framework)
+            wanted[key] = index_entries(session, framework, province)
+        if len(wanted) >= KEPT_INDEXES:  # more would push out the ones just built
+            break
     return list(wanted.items())
 
 
@@ -203,7 +232,7 @@ def decide(session: Session, question: str, province: Province | None, today: dt
     if is_chatter(question):
         return Decision(False, None, 0.0, None)
     framework = active_framework(session, province, today)
-    match: Match | None = index_for(session, framework).best(question)
+    match: Match | None = index_for(session, framework, province).best(question)
     if match is None or not match.confident:
         best = match.entry["id"] if match and match.entry else None
         return Decision(False, best, round(match.score, 3) if match else 0.0, None)

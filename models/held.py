@@ -65,7 +65,9 @@ def dated(row: HeldNotice, now: datetime) -> str:
     return fit(head + "\n" + row.text)
 
 
-def take(session: Session, group_id: str, now: datetime, limit: int = 3) -> list[str]:
+def take(
+    session: Session, group_id: str, now: datetime, limit: int = 3, undated_only: bool = False
+) -> list[str]:
     """The oldest undelivered notices of a group, marked delivered. Those whose deadline has
     passed are dropped (marked too, never shown): "3 days left" after the deadline misleads."""
     waiting = session.scalars(  # one query per reply: almost always no row at all
@@ -75,9 +77,23 @@ def take(session: Session, group_id: str, now: datetime, limit: int = 3) -> list
     ).all()
     taken = []
     for row in waiting:
+        if undated_only and row.due_at is not None:
+            continue
         expired = row.due_at is not None and row.due_at <= now
         if expired or len(taken) < limit:
             row.delivered_at = now
             if not expired:
                 taken.append(dated(row, now))
     return taken
+
+
+def news_texts(
+    session: Session, chat_id: str, now: datetime, slots: int, undated_only: bool = False
+) -> list[str]:
+    """Held news for a message about to go to the chat, in at most `slots` texts (marked
+    delivered): it rides on a reply, or on a reminder pushed to that group anyway (which
+    takes only news without a deadline: a held countdown is stale beside a fresh one)."""
+    news = take(session, chat_id, now, min(3, slots), undated_only) if slots > 0 else []
+    if not news:
+        return []
+    return pack([f"{HEADER}\n{news[0]}", *news[1:]], max_texts=slots, sep="\n\n")

@@ -18,6 +18,7 @@ from models.domain import AuditEntry, RoleGrant
 from models.faq import OpenQuestion
 
 SENT, WITHHELD, ANNOUNCED = "notice.sent", "notice.withheld", "notice.digest"
+TO_PERSON = "notice.to_person"  # a one-to-one push telling someone an outcome (1 message)
 DIGEST_KEY = "requests_waiting"  # outbox key prefix of the daily notice (counted as spent)
 
 
@@ -55,6 +56,20 @@ def allow(
     action = SENT if allowed else WITHHELD
     session.add(AuditEntry(actor=user_id, action=action, detail=_about(province_id), at=now))
     return allowed
+
+
+def allow_to_person(session: Session, user_id: str, now: datetime, per_day: int) -> bool:
+    """Whether the bot may push one more outcome to this person today (counted if so): however
+    many coordinators decide about them, one person gets at most `per_day` such pushes."""
+    about = json.dumps({"to": user_id})
+    since = day_start(now)
+    told = _count(
+        session, AuditEntry.action == TO_PERSON, AuditEntry.detail == about, AuditEntry.at >= since
+    )
+    if told >= per_day:
+        return False
+    session.add(AuditEntry(actor="bot", action=TO_PERSON, detail=about, at=now))
+    return True
 
 
 def waiting(session: Session, province_id: int) -> tuple[int, int]:

@@ -7,18 +7,23 @@ from dataclasses import dataclass, field
 
 from models.numbers import THAI_DIGITS
 
-# "O1", "o 1", "O.1", "O-1", "O๑", "ข้อ 1", "ข้อที่ 1"; not the O of "OIT" or of a word.
+# "O1", "o 1", "O.1", "O-1", "O๑", "โอ15", "ข้อ 1", "ข้อที่ 1"; not the O of "OIT" or of a word,
+# nor the โอ ending a Thai word (วิดีโอ 3).
 # `(?:\s*[.\-:])?\s*`, not `\s*[.\-:]?\s*`: two `\s*` side by side would try every split of a
 # run of spaces between them, quadratic in its length. Every pattern here is kept that way.
-ITEM = re.compile(
-    r"(?<![A-Za-z0-9])(?:[Oo](?:\s*[.\-:])?\s*|ข้อ(?:ที่)?\s*)([0-9๐-๙]{1,2})(?![0-9๐-๙])"
-)
+CODE = r"(?:(?<![A-Za-z0-9])(?:[Oo](?:\s*[.\-:])?\s*|ข้อ(?:ที่)?\s*)|(?<![ก-๏])โอ(?:\s*[.\-:])?\s*)"
+ITEM = re.compile(CODE + r"([0-9๐-๙]{1,2})(?![0-9๐-๙])")
 # An item code and, looked ahead at without consuming it, the end of a range: "O1-O3", "O๑ – ๓".
 RANGED = re.compile(
     ITEM.pattern + r"(?=\s*[-–~]\s*(?:[Oo](?:\s*[.\-])?\s*)?([0-9๐-๙]{1,2})(?![0-9๐-๙])|)"
 )
-LINK = re.compile(r"(?i)(?:\b[a-z][a-z+.\-]{1,15}://|\bwww\.)\S+")
-TRAILING_MARKS = frozenset(".,;:!?)]}>\"'”’")
+# A link starts after anything but a letter ("O1https://…" too) and ends at white space, at a
+# Thai or CJK comma, or at a , ; | that an item code follows: "…/o2,O3 …/o3" is two items.
+NEXT_ITEM = r"[,;|]\s*" + CODE + r"[0-9๐-๙]"
+LINK = re.compile(
+    r"(?i)(?<![a-z])(?:[a-z][a-z+.\-]{1,15}://|www\.)(?:[^\s、，,;|]|(?!" + NEXT_ITEM + r")[,;|])+"
+)
+TRAILING_MARKS = frozenset(".,;:!?)]}>\"'”’|")
 POLITE = ("คะ", "ค่ะ", "ครับ", "จ้า", "จ้ะ")  # cut from a link's end, with a นะ just before them
 MAX_LINKS = 20  # links for one item in one message; more is a paste gone wrong
 NOISE = {
@@ -59,9 +64,15 @@ def trim_link(link: str) -> str:
     return link[:end]
 
 
+def _link_spans(line: str) -> list[tuple[int, int, str]]:
+    """(start, end, link) for each link in a line, trailing punctuation and polite endings cut."""
+    found = ((m.start(), m.end(), trim_link(m.group(0))) for m in LINK.finditer(line))
+    return [span for span in found if span[2]]
+
+
 def find_links(line: str) -> list[str]:
     """Links in a line, trailing punctuation and Thai polite endings cut off."""
-    return [link for match in LINK.finditer(line) if (link := trim_link(match.group(0)))]
+    return [link for _, _, link in _link_spans(line)]
 
 
 def find_items(text: str) -> list[str]:
@@ -106,24 +117,45 @@ class ParsedLinks:
 
 
 def parse_links(text: str) -> ParsedLinks:
-    """One item per line; lines of links alone add to the item just above them."""
+    """Items and their links, in order: an item code after a link starts the next item, even
+    on the same line; lines of links alone add to the item just above them."""
     parsed, lines, last = ParsedLinks(), text.splitlines(), None
     for line_no, line in enumerate(lines, start=1):
-        links = find_links(line)
-        without_links = LINK.sub(" ", line)
-        match = ITEM.search(without_links)
-        if match is None:
+        tokens, blanked = _tokens(line)
+        if not any(kind == "code" for kind, _, _ in tokens):
+            links = [value for kind, _, value in tokens]
             if links and last is not None and last.line_no == line_no - 1:
                 last.urls.extend(links)
                 last.line_no = line_no
             elif links:
                 parsed.bad.append(BadLine(line_no, line.strip(), "ไม่ได้ระบุข้อ (เช่น O1)"))
             continue
-        _close(parsed, last, lines)
-        last = ItemLine(line_no, item_code(match.group(1)), links, without_links[: match.start()])
-        last.before = last.before.strip()
+        early: list[str] = []  # links before the line's first code belong to that code
+        first = True
+        for kind, start, value in tokens:
+            if kind == "link":
+                (early if first else last.urls).append(value)
+            elif first or last.urls:
+                _close(parsed, last, lines)
+                before = blanked[:start].strip() if first else ""
+                last = ItemLine(line_no, value, early if first else [], before)
+                first = False
     _close(parsed, last, lines)
     return parsed
+
+
+def _tokens(line: str) -> tuple[list[tuple[str, int, str]], str]:
+    """("code", start, "O5") and ("link", start, url) in the order they stand in the line, and
+    the line with its links blanked out (the text around them keeps its positions)."""
+    spans = _link_spans(line)
+    pieces, end = [], 0
+    for start, stop, _ in spans:
+        pieces += [line[end:start], " " * (stop - start)]
+        end = stop
+    blanked = "".join(pieces) + line[end:]
+    codes = [("code", m.start(), item_code(m.group(1))) for m in ITEM.finditer(blanked)]
+    links = [("link", start, link) for start, _, link in spans]
+    return sorted(codes + links, key=lambda token: token[1]), blanked
 
 
 def _close(parsed: ParsedLinks, item: ItemLine | None, lines: list[str]) -> None:
@@ -132,7 +164,7 @@ def _close(parsed: ParsedLinks, item: ItemLine | None, lines: list[str]) -> None
         return
     earlier = next((kept for kept in parsed.items if kept.code == item.code), None)
     if not item.urls:
-        reason = "ไม่พบลิงก์ของข้อนี้"
+        reason = f"ไม่พบลิงก์ของข้อ {item.code}"
     elif len(item.urls) > MAX_LINKS:
         reason = f"ลิงก์เกิน {MAX_LINKS} ลิงก์ในข้อเดียว โปรดส่งเฉพาะลิงก์ที่ใช้ตอบข้อนี้"
     elif earlier is not None:

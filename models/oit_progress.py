@@ -11,6 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from models.domain import Agency, Framework, FrameworkItem
+from models.oit_records import natural_key
 from models.safe_expression import evaluate
 from models.submissions import APPROVED, CURRENT, FIX, MISSING, PENDING, Submission, ToolScore
 
@@ -28,13 +29,13 @@ def document_of(framework: Framework) -> dict:
 
 
 def item_codes(session: Session, framework_id: int) -> list[str]:
-    return list(
-        session.scalars(
-            select(FrameworkItem.code)
-            .where(FrameworkItem.framework_id == framework_id)
-            .order_by(FrameworkItem.position)
-        )
+    """The framework's item codes in natural order (O1, O2, … O10)."""
+    codes = session.scalars(
+        select(FrameworkItem.code)
+        .where(FrameworkItem.framework_id == framework_id)
+        .order_by(FrameworkItem.position)
     )
+    return sorted(codes, key=natural_key)
 
 
 def counts_by_agency(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from typing import NamedTuple
 
@@ -14,21 +15,34 @@ from models.link_verdict import PROBLEMS, UNCHECKED
 from models.submissions import (
     CURRENT,
     MISSING,
+    PENDING,
     SUPERSEDED,
     WITHDRAWN,
     LinkCheck,
     Submission,
 )
 
+DIGITS = re.compile(r"([0-9]+)")
+
+
+def natural_key(code: str) -> tuple:
+    """Sort key that reads numbers as numbers: O1, O2, … O10, never O1, O10, O11, O2."""
+    return tuple(int(part) if part.isdigit() else part for part in DIGITS.split(code))
+
+
+def natural(codes) -> list[str]:
+    """Item codes in natural order, each once."""
+    return sorted(set(codes), key=natural_key)
+
 
 def items_of(session: Session, framework_id: int) -> list[FrameworkItem]:
-    return list(
-        session.scalars(
-            select(FrameworkItem)
-            .where(FrameworkItem.framework_id == framework_id)
-            .order_by(FrameworkItem.position)
-        )
+    """The framework's items in natural order of their codes (the file's order breaks ties)."""
+    rows = session.scalars(
+        select(FrameworkItem)
+        .where(FrameworkItem.framework_id == framework_id)
+        .order_by(FrameworkItem.position)
     )
+    return sorted(rows, key=lambda item: natural_key(item.code))
 
 
 def current(session: Session, agency_id: int, framework_id: int) -> dict[str, Submission]:
@@ -124,7 +138,7 @@ def end_message(
         if row.state == CURRENT:
             _end(row, state, by, now)
             codes.append(row.item_code)
-    return sorted(codes, key=lambda c: int(c[1:]))
+    return natural(codes)
 
 
 def urls_of(row: Submission) -> list[str]:
@@ -168,9 +182,30 @@ def link_problems(session: Session, province_ids: list[int]) -> list[LinkProblem
         .join(Agency, Agency.id == Submission.agency_id)
         .where(LinkCheck.verdict.in_(PROBLEMS | {UNCHECKED}))
     ).all()
-    rows.sort(key=lambda r: (r[0], int(r[1][1:]), _position(json.loads(r[5]), r[2])))
+    rows.sort(
+        key=lambda r: (natural_key(r[0]), natural_key(r[1]), _position(json.loads(r[5]), r[2]))
+    )
     return [LinkProblem(*row[:5]) for row in rows]
 
 
 def _position(urls: list[str], url: str) -> int:
     return urls.index(url) if url in urls else len(urls)
+
+
+def waiting_reviews(session: Session, province_ids: list[int]) -> dict[tuple[str, str], list[str]]:
+    """{(agency code, name): item codes in natural order} of links waiting for review, the
+    agency whose oldest link waits longest first."""
+    rows = session.execute(
+        select(Agency.code, Agency.name, Submission.item_code)
+        .join(Agency, Agency.id == Submission.agency_id)
+        .where(
+            Agency.province_id.in_(province_ids),
+            Submission.state == CURRENT,
+            Submission.review == PENDING,
+        )
+        .order_by(Submission.created_at)
+    ).all()
+    by_agency: dict[tuple[str, str], list[str]] = {}
+    for code, name, item in rows:
+        by_agency.setdefault((code, name), []).append(item)
+    return {agency: natural(items) for agency, items in by_agency.items()}

@@ -13,6 +13,7 @@ from models.calendar import round_year, thai_date
 from models.domain import Agency, Province
 from models.frameworks import active_framework
 from models.oit_context import current_phase, phases
+from models.oit_records import natural_key
 from models.submissions import APPROVED, MISSING
 
 GROUP_KINDS = {"regional": {"regional"}, "local": set(LOCAL_KINDS)}
@@ -65,8 +66,7 @@ def summary_text(
         lines.append(f"ระยะที่ {phase.number}: ส่งครบภายในกำหนด {len(on_time)} จาก {len(ids)} หน่วยงาน")
     if per_phase:
         honour = set(ids).intersection(*(on_time for _, on_time in per_phase))
-        names = ", ".join(agencies[a].code for a in sorted(honour)[:30]) or "-"
-        lines.append(f"ส่งครบตรงเวลาทุกระยะที่ผ่านมา {len(honour)} หน่วยงาน: {names}")
+        lines.append(honour_line([agencies[a].code for a in honour]))
     behind = sorted((a for a in ids if counts[a][MISSING]), key=lambda a: -counts[a][MISSING])
     if behind:
         lines.append("ยังขาดมากที่สุด:")
@@ -75,6 +75,15 @@ def summary_text(
             for a in behind[:5]
         ]
     return "\n".join(lines)
+
+
+def honour_line(codes: list[str]) -> str:
+    """The agencies complete at every passed deadline, or a sentence saying there is none yet."""
+    if not codes:
+        return "ยังไม่มีหน่วยงานที่ส่งครบตรงเวลาทุกระยะที่ผ่านมา"
+    shown = sorted(codes, key=natural_key)
+    more = f" และอีก {len(shown) - 30} หน่วยงาน" if len(shown) > 30 else ""
+    return f"ส่งครบตรงเวลาทุกระยะที่ผ่านมา {len(shown)} หน่วยงาน: {', '.join(shown[:30])}{more}"
 
 
 def on_time_by_phase(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 
 from openpyxl import Workbook
@@ -13,15 +14,51 @@ from sqlalchemy.orm import Session
 
 from models import oit_progress as progress
 from models.agency_names import KIND_LABELS
-from models.calendar import thai_month
+from models.calendar import BE_OFFSET, thai_date, thai_month
 from models.domain import Agency, Province
 from models.frameworks import active_framework
+from models.numbers import to_ascii
 from models.oit_progress import end_of_day_utc
 from models.submissions import APPROVED, FIX, MISSING, PENDING, Submission
 
 MARKS = {APPROVED: "ผ่าน", PENDING: "รอตรวจ", FIX: "แก้ไข", MISSING: ""}
 FILLS = {APPROVED: "C8E6C9", PENDING: "FFF59D", FIX: "FFCDD2", MISSING: "EEEEEE"}
 TOTALS = {"ผ่าน": APPROVED, "รอตรวจ": PENDING, "แก้ไข": FIX, "ยังไม่ส่ง": MISSING}
+MONTH = re.compile(r"([0-9]{4})-([0-9]{1,2})")
+MONTH_USAGE = "ใช้ ปปปป-ดด (YYYY-MM) เช่น 2569-11 (พ.ศ.) หรือ 2026-11"
+
+
+def parse_month(text: str, today: dt.date) -> str:
+    """A month typed in Buddhist Era (2569-11) or Western (2026-11), as the 2026-11 the data
+    and links are keyed by; ValueError with a Thai reason for a wrong or future month."""
+    found = MONTH.fullmatch(to_ascii(text.strip()))
+    year, number = (int(found.group(1)), int(found.group(2))) if found else (0, 0)
+    if year >= 2400:
+        year -= BE_OFFSET
+    if not (2000 <= year <= 2099 and 1 <= number <= 12):
+        raise ValueError(f"อ่านเดือน “{text}” ไม่ได้ {MONTH_USAGE}")
+    if (year, number) > (today.year, today.month):
+        raise ValueError(
+            f"เดือนนี้ยังไม่ถึง: {thai_month(f'{year}-{number:02d}')} (วันนี้ {thai_date(today)})"
+        )
+    return f"{year}-{number:02d}"
+
+
+def be_month(month: str) -> str:
+    """2026-11 as 2569-11, the year users see."""
+    year, number = month.split("-")
+    return f"{int(year) + BE_OFFSET}-{number}"
+
+
+def file_name(month: str) -> str:
+    """ita-oit-2569-11.xlsx: the file name the CLI and the download use."""
+    return f"ita-oit-{be_month(month)}.xlsx"
+
+
+def sheet_title(month: str) -> str:
+    """พ.ย. 2569, the sheet's name."""
+    year, number = (int(part) for part in month.split("-"))
+    return thai_date(dt.date(year, number, 1)).split(" ", 1)[1]
 
 
 def month_end(month: str) -> dt.date:
@@ -75,11 +112,16 @@ class ReportData:
     month: str
     codes: list[str]
     lines: list[ReportLine]
+    as_of: dt.date | None = None  # the month is not over: the links as they stand that day
 
 
-def report_rows(session: Session, province: Province, month: str) -> ReportData:
+def report_rows(
+    session: Session, province: Province, month: str, today: dt.date | None = None
+) -> ReportData:
     """The matrix as plain values, so the workbook is built after the transaction ends."""
-    framework, codes, rows = matrix(session, province, month_end(month))
+    end = month_end(month)
+    as_of = today if today is not None and today < end else None
+    framework, codes, rows = matrix(session, province, end)
     lines = []
     for agency, marks in rows:
         states = [marks.get(code, MISSING) for code in codes]
@@ -87,17 +129,16 @@ def report_rows(session: Session, province: Province, month: str) -> ReportData:
         kind = KIND_LABELS.get(agency.kind, agency.kind)
         score = progress.oit_score(framework, counts)
         lines.append(ReportLine(agency.code, agency.name, kind, states, counts, score))
-    return ReportData(province.name, month, list(codes), lines)
+    return ReportData(province.name, month, list(codes), lines, as_of)
 
 
 def build_workbook(data: ReportData) -> bytes:
     """The XLSX bytes: one row per agency, one column per item, and the simulated OIT score."""
     book = Workbook()
     sheet = book.active
-    sheet.title = f"OIT {data.month}"
-    sheet.append(
-        [f"จังหวัด{data.province} ความคืบหน้า OIT ณ สิ้นเดือน{thai_month(data.month)} (ข้อมูลจากบอท ITA)"]
-    )
+    sheet.title = sheet_title(data.month)
+    when = f"วันที่ {thai_date(data.as_of)}" if data.as_of else f"สิ้นเดือน{thai_month(data.month)}"
+    sheet.append([f"จังหวัด{data.province} ความคืบหน้า OIT ณ {when} (ข้อมูลจากบอท ITA)"])
     header = ["รหัส", "หน่วยงาน", "ประเภท", *data.codes, *TOTALS, "OIT จำลอง"]
     sheet.append(header)
     for cell in sheet[2]:

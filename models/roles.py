@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.agency_names import LOCAL_KINDS
 from models.base import utcnow
 from models.chats import Group, Person
 from models.domain import Agency, AuditEntry, ChatSetup, Province, RoleGrant
 
 COORDINATOR, AGENCY_ADMIN = "coordinator", "agency_admin"
+GROUP_KIND_TEXT = {"regional": "หน่วยงานส่วนภูมิภาค", "local": "องค์กรปกครองส่วนท้องถิ่น"}
+LISTED = "role.approve_all.listed"  # the requests `อนุมัติ ทั้งหมด` showed, for its confirmation
+
+
+def display_name(who: Person) -> str:
+    return who.display_name or f"ผู้ใช้ LINE …{who.line_user_id[-4:]}"
 
 
 def person(session: Session, line_user_id: str) -> Person:
@@ -77,6 +85,91 @@ def chat_province(session: Session, group_id: str | None, user_id: str | None) -
         return min(provinces, key=lambda p: p.id)
     agencies = admin_agencies(session, found)
     return session.get(Province, min(a.province_id for a in agencies)) if agencies else None
+
+
+def group_kind_of(agency: Agency) -> str:
+    """The kind of group an agency's reminders go to: local governments, or regional offices."""
+    return "local" if agency.kind in LOCAL_KINDS else "regional"
+
+
+def agency_groups(session: Session, agency: Agency) -> list[tuple[str, str | None]]:
+    """(LINE group id, name) of the groups set up for the agency's province and kind."""
+    rows = session.execute(
+        select(Group.line_group_id, Group.name)
+        .join(ChatSetup, ChatSetup.group_id == Group.id)
+        .where(
+            ChatSetup.province_id == agency.province_id,
+            ChatSetup.kind == group_kind_of(agency),
+            Group.active.is_(True),
+        )
+        .order_by(Group.id)
+    )
+    return [(group_id, name) for group_id, name in rows]
+
+
+def reminders_note(session: Session, agency: Agency, chat_kind: str | None) -> str:
+    """A line for a registration made in a group of another kind (regional vs local): the
+    reminders @mention the admin in the agency's own group, where they may not be."""
+    kind = group_kind_of(agency)
+    if chat_kind is None or chat_kind == kind:
+        return ""
+    names = [f"“{name}”" for _, name in agency_groups(session, agency) if name]
+    where = " ".join(names) or f"กลุ่ม{GROUP_KIND_TEXT[kind]}ของจังหวัด"
+    return (
+        f"\nหมายเหตุ: {agency.name} อยู่ในกลุ่ม{GROUP_KIND_TEXT[kind]} "
+        f"บอทจะแจ้งเตือนและแท็กคุณในกลุ่ม {where} ไม่ใช่กลุ่มนี้ โปรดเข้าร่วมกลุ่มนั้นด้วย"
+    )
+
+
+def request_label(session: Session, request: RoleGrant) -> str:
+    """ "สมศรี — แอดมินของ<หน่วยงาน>": how a registration request is named to coordinators."""
+    who, agency = session.get(Person, request.person_id), session.get(Agency, request.agency_id)
+    return f"{display_name(who)} — แอดมินของ{agency.name}"
+
+
+def pending_requests(session: Session, province_ids: list[int]) -> list[RoleGrant]:
+    """Admin registrations waiting for the coordinators of these provinces, oldest first."""
+    return list(
+        session.scalars(
+            select(RoleGrant)
+            .where(
+                RoleGrant.status == "pending",
+                RoleGrant.role == AGENCY_ADMIN,
+                RoleGrant.province_id.in_(province_ids),
+            )
+            .order_by(RoleGrant.id)
+        )
+    )
+
+
+def decide(
+    session: Session, request: RoleGrant, approve: bool, by: str, now: datetime, reason: str = ""
+) -> None:
+    """A coordinator's decision on a registration request, audited with its reason."""
+    request.status, request.decided_at = ("active" if approve else "revoked"), now
+    who, agency = session.get(Person, request.person_id), session.get(Agency, request.agency_id)
+    detail = {"grant": request.id, "person": who.line_user_id, "agency": agency.code}
+    if reason:
+        detail["reason"] = reason[:500]
+    audit(session, by, "role.approve" if approve else "role.reject", **detail)
+
+
+def remember_listed(session: Session, actor: str, grant_ids: list[int], now: datetime) -> None:
+    session.add(
+        AuditEntry(actor=actor, action=LISTED, detail=json.dumps({"grants": grant_ids}), at=now)
+    )
+
+
+def last_listed(session: Session, actor: str, since: datetime) -> list[int] | None:
+    """The request ids `อนุมัติ ทั้งหมด` last showed this coordinator since `since`, if any:
+    its confirmation approves only what the coordinator saw."""
+    detail = session.scalar(
+        select(AuditEntry.detail)
+        .where(AuditEntry.action == LISTED, AuditEntry.actor == actor, AuditEntry.at >= since)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .limit(1)
+    )
+    return json.loads(detail)["grants"] if detail else None
 
 
 def audit(session: Session, actor: str, action: str, **detail) -> None:

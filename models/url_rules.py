@@ -7,10 +7,10 @@ from urllib.parse import urlsplit
 
 MAX_LENGTH = 2000
 INTERNAL_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home.arpa", ".intranet")
-OFF_SITE = {
-    "Google Drive": ("drive.google.com", "docs.google.com", "sites.google.com"),
-    "Facebook": ("facebook.com", "fb.com", "fb.watch", "m.facebook.com"),
-    "LINE": ("line.me", "lin.ee", "liff.line.me"),
+OFF_SITE = {  # what the link is, as the warning says it
+    "ไฟล์บน Google Drive": ("drive.google.com", "docs.google.com", "sites.google.com"),
+    "หน้า Facebook": ("facebook.com", "fb.com", "fb.watch", "m.facebook.com"),
+    "หน้าใน LINE": ("line.me", "lin.ee", "liff.line.me"),
     "ลิงก์ย่อ": ("bit.ly", "tinyurl.com", "shorturl.at", "cutt.ly", "t.ly", "rb.gy", "is.gd"),
 }
 # IPv6 prefixes whose last 32 bits are an IPv4 address: mapped, translated, compatible, NAT64.
@@ -100,7 +100,7 @@ def url_warnings(url: str, website: str | None) -> list[str]:
     warnings = []
     for name, hosts in OFF_SITE.items():
         if any(host == h or host.endswith("." + h) for h in hosts):
-            warnings.append(f"เป็นลิงก์ {name}: OIT ต้องชี้ไปที่หน้าบนเว็บไซต์หลักของหน่วยงาน")
+            warnings.append(f"ลิงก์นี้เป็น{name} แต่ OIT ต้องชี้ไปที่หน้าบนเว็บไซต์หลักของหน่วยงาน")
             return warnings
     if website and not _same_site(host, website):
         warnings.append(

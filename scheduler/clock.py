@@ -6,6 +6,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from datetime import UTC, datetime
 
@@ -21,18 +22,32 @@ log = logging.getLogger(__name__)
 MISFIRE_GRACE_SECONDS = 6 * 3600  # a clock down for a few hours still catches up, once
 RENEW_SECONDS = 10
 REPLAN_SECONDS = 60  # calendar changes by chat or CLI reach the clock within a minute
+ROUTINE_JOBS = {"replan", "leader-renew"}
 
 
-def _in_app(app: Flask, func):
+def quiet_scheduler_logs() -> None:
+    """APScheduler logs every run and every re-added job at INFO (leader-renew alone: one line
+    every 10 s); keep its warnings and errors, and log the jobs ourselves (see _in_app)."""
+    if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def _in_app(app: Flask, func, job_id: str):
+    """Run a job in the app context; routine jobs are logged at DEBUG, the others at INFO."""
+    level = logging.DEBUG if job_id in ROUTINE_JOBS else logging.INFO
+
     def run():
+        started = time.monotonic()
         with app.app_context():
             func()
+        log.log(level, "job %s done in %.1f s", job_id, time.monotonic() - started)
 
     run.__name__ = func.__name__
     return run
 
 
 def build_scheduler(app: Flask, on_lost_lead) -> BlockingScheduler:
+    quiet_scheduler_logs()
     scheduler = BlockingScheduler(
         timezone="Asia/Bangkok",
         job_defaults={
@@ -44,14 +59,14 @@ def build_scheduler(app: Flask, on_lost_lead) -> BlockingScheduler:
     with app.app_context():
         apply_plan(app, scheduler, planned_jobs(), catch_up=True)
     scheduler.add_job(
-        _in_app(app, lambda: apply_plan(app, scheduler, planned_jobs(), catch_up=False)),
+        _in_app(app, lambda: apply_plan(app, scheduler, planned_jobs(), catch_up=False), "replan"),
         "interval",
         seconds=REPLAN_SECONDS,
         id="replan",
         replace_existing=True,
     )
     scheduler.add_job(
-        _in_app(app, on_lost_lead),
+        _in_app(app, on_lost_lead, "leader-renew"),
         "interval",
         seconds=RENEW_SECONDS,
         id="leader-renew",
@@ -76,7 +91,7 @@ def apply_plan(app: Flask, scheduler, specs, catch_up: bool) -> None:
             continue
         task = TASKS[spec.func]
         scheduler.add_job(
-            _in_app(app, lambda task=task, kwargs=spec.kwargs: task(**kwargs)),
+            _in_app(app, lambda task=task, kwargs=spec.kwargs: task(**kwargs), spec.id),
             spec.trigger,
             id=spec.id,
             name=spec.func,

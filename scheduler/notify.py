@@ -27,6 +27,7 @@ from models.budget import (
 )
 from models.chats import Group, Person
 from models.domain import Province
+from models.line_text import MAX_MESSAGES
 from models.notice_text import build
 from models.notifications import BANGKOK, Candidate, candidates_between, groups_of
 from models.outbox import OutboxMessage
@@ -184,13 +185,24 @@ def report_link(province_id: int, month: str) -> str:
 
 
 def _push_once(
-    session: Session, to: str, messages: list[dict], key: str, not_before: dt.datetime
+    session: Session,
+    to: str,
+    messages: list[dict],
+    key: str,
+    not_before: dt.datetime,
+    with_news: bool = False,
 ) -> bool:
-    """Queue a keyed push once; it leaves the outbox no sooner than `not_before` (naive UTC)."""
+    """Queue a keyed push once; it leaves the outbox no sooner than `not_before` (naive UTC).
+    `with_news`: the group's held news rides along (taken in the same savepoint, so a push
+    another clock queued first leaves the news held)."""
     if session.scalar(select(OutboxMessage.id).where(OutboxMessage.notification_key == key)):
         return False
     try:
         with session.begin_nested():
+            if with_news:
+                slots = MAX_MESSAGES - len(messages)
+                news = held.news_texts(session, to, not_before, slots, undated_only=True)
+                messages = [*messages, *({"type": "text", "text": t} for t in news)]
             for row in enqueue_push(session, to, messages, notification_key=key):
                 row.next_attempt_at = not_before
     except IntegrityError:  # another clock queued it a moment ago
@@ -215,7 +227,7 @@ def send_province(
     opens = _naive(next_allowed(now_utc.replace(tzinfo=dt.UTC), config))
     for c, messages, delivery in notices(session, at, config, province_id, month, decisions):
         if delivery == "push":
-            queued += _push_once(session, c.group_id, messages, c.key, opens)
+            queued += _push_once(session, c.group_id, messages, c.key, opens, with_news=True)
             continue
         if held.hold(session, c.key, c.group_id, plain(messages, session), now_utc, _expires(c)):
             for group_id in groups_of(session, c.province_id).get("coordinators", []):

@@ -54,3 +54,15 @@ def test_faq_and_calendar_agree_one_to_one(runner, db, post_events, worker, fake
     with db.session() as session:  # the unanswered question goes to อ่างทอง's coordinators
         [province_id] = session.scalars(select(OpenQuestion.province_id)).all()
         assert session.get(Province, province_id).name == "อ่างทอง"
+
+
+def test_calendar_one_to_one_from_a_person_with_no_province_does_not_say_this_group(
+    runner, post_events, worker, fake_line
+):
+    from bot.eventfactory import text_event
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    post_events(text_event("กำหนดการ", user_id="U" + "6" * 32))
+    worker.run_once()
+    [answer] = [m["text"] for r in fake_line.state.sent for m in r["messages"]]
+    assert "กลุ่มนี้" not in answer and "ลงทะเบียน" in answer

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from bot.eventfactory import text_event
+from bot.router import split_command
 from handlers import build_router
 
 THAI = re.compile(r"[\u0E00-\u0E7F]")
@@ -22,6 +23,15 @@ def test_there_are_commands_to_check():
 def test_every_command_has_a_thai_help_line(command):
     assert THAI.search(command.help), f"{command.keywords[0]} needs a Thai first docstring line"
     assert len(command.help) <= 120
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c.keywords[0])
+def test_every_keyword_takes_polite_particles_glued_or_spaced(command):
+    keywords = [k for c in COMMANDS for k in c.keywords]
+    for keyword in command.keywords:
+        for particle in ("ค่ะ", "คะ", "ครับ", "นะคะ", "นะครับ", "จ้า", "จ้ะ", "ฮะ"):
+            assert split_command(keyword + particle, keywords) == (keyword, "")
+            assert split_command(f"{keyword} {particle}", keywords) == (keyword, "")
 
 
 def test_keywords_are_unique():

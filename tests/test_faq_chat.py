@@ -112,3 +112,22 @@ def test_the_index_is_rebuilt_after_a_new_entry_outside_any_transaction(ask, db,
     again, _ = ask("ถาม งบประชาสัมพันธ์ปีนี้เหลือเท่าไร")
     assert "กองคลัง" in again[0][1]["text"]
     assert open_connections and set(open_connections) == {0}
+
+
+def test_one_to_one_chatter_gets_a_short_line_or_nothing_and_one_greeting_a_day(ask, db):
+    from models.chats import Person
+
+    def said(text):
+        return [m["text"] for _, m in ask(text, group_id=None, user_id="Ufriend")[0]]
+
+    assert said("รับทราบค่ะ") == []
+    assert said("😀") == [] and said("👍") == [] and said("👍🏻👍🏻") == []
+    [thanks] = said("ขอบคุณมากครับ")
+    assert "ยินดี" in thanks and "สวัสดี" not in thanks and len(thanks) < 60
+    [greeting] = said("สวัสดีครับ")
+    assert "สวัสดี" in greeting and "ITA" in greeting
+    assert said("สวัสดีค่ะ") == [], "a greeting at most once a day"
+    with db.session() as session:  # the next day (Bangkok) greets again
+        person = session.query(Person).filter_by(line_user_id="Ufriend").one()
+        person.greeted_on = person.greeted_on - dt.timedelta(days=1)
+    assert len(said("สวัสดีค่ะ")) == 1

@@ -14,7 +14,16 @@ from bot import link_fetch
 from bot.link_fetch import fetch
 from bot.link_jobs import LinkChecker
 from models import LinkCheck
-from models.link_verdict import DEAD, LOGIN, OK, UNCHECKED, WRONG_YEAR, Fetched, verdict
+from models.link_verdict import (
+    DEAD,
+    LOGIN,
+    OK,
+    UNCHECKED,
+    UNREACHABLE,
+    WRONG_YEAR,
+    Fetched,
+    verdict,
+)
 
 PAGE = "<html><head><title>{title}</title></head><body>{body}</body></html>"
 
@@ -132,13 +141,14 @@ def test_a_name_that_resolves_to_any_private_address_is_refused(monkeypatch):
     assert fetch("http://rebind.example.go.th/x").error == "private"
 
 
-def test_dns_failure_is_a_dead_link(monkeypatch):
+def test_dns_failure_is_unreachable_once_and_dead_when_it_failed_before(monkeypatch):
     def fail(*args, **kwargs):
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
     monkeypatch.setattr(socket, "getaddrinfo", fail)
     page = fetch("http://no-such-agency.go.th/")
-    assert page.error == "dns" and verdict(page, 2570)[0] == DEAD
+    assert page.error == "dns" and verdict(page, 2570)[0] == UNREACHABLE
+    assert verdict(page, 2570, failed_before=True)[0] == DEAD
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.chat import chat_ids
 from bot.eventfactory import text_event
-from models import Group, HeldNotice, OutboxMessage
+from models import Group, HeldNotice, OutboxMessage, held
 from models.budget import month_candidates
 from models.demo import GROUPS
 from models.notifications import BANGKOK
@@ -239,13 +239,14 @@ def test_monthly_report_link_and_cli_serve_the_same_matrix(demo, db, runner, cli
     from bot.reports import report_url
 
     out = tmp_path / "report.xlsx"
-    result = runner.invoke(args=["report", "--province", "สิงห์บุรี", "--month", "2027-01",
+    # the current month (a month not yet come is refused), as it stands today
+    result = runner.invoke(args=["report", "--province", "สิงห์บุรี", "--month", "2026-11",
                                  "--out", str(out)])  # fmt: skip
     assert result.exit_code == 0, result.output
     sheet = load_workbook(out).active
     assert sheet.cell(2, 4).value == "O1" and sheet.max_row >= 42
     with demo.app_context():
-        url = report_url(demo, 1, "2027-01")
+        url = report_url(demo, 1, "2026-11")
     answer = client.get(url.split("127.0.0.1:8000")[1])
     assert answer.status_code == 200
     served = load_workbook(io.BytesIO(answer.data)).active
@@ -332,3 +333,21 @@ def test_the_planner_asks_line_for_group_sizes_it_does_not_know(demo, db, fake_l
     with db.session() as session:
         sizes = dict(session.execute(select(Group.line_group_id, Group.member_count)).all())
     assert sizes[LOCAL] == 12 and sizes[REGIONAL] == 40 and sizes[COORDS] == 5
+
+
+def test_held_news_without_a_deadline_rides_on_the_next_reminder_pushed_to_the_group(
+    demo, db, worker, fake_line
+):
+    """An outcome held for a group (its admin is not a friend of the bot) reaches the group
+    with the next reminder; held countdowns stay behind (the fresh reminder replaces them)."""
+    with db.session() as session:
+        now = dt.datetime(2027, 1, 20, 3)
+        held.hold(session, "outcome:test", LOCAL, "ถึง สมชาย: ✏️ O5 ต้องแก้ไข", now)
+        held.hold(session, "reminder:old", LOCAL, "เหลือ 7 วัน", now,
+                  due_at=dt.datetime(2027, 2, 28))  # fmt: skip
+    run_round(db, worker, demo, dt.datetime(2027, 1, 21, tzinfo=BANGKOK),
+              dt.datetime(2027, 2, 1, tzinfo=BANGKOK))  # fmt: skip
+    pushed = [m.get("text", "") for r in fake_line.state.sent
+              if r["kind"] == "push" and r["to"] == LOCAL for m in r["messages"]]  # fmt: skip
+    assert sum("O5 ต้องแก้ไข" in text for text in pushed) == 1
+    assert not any("เหลือ 7 วัน" in text for text in pushed)

@@ -81,3 +81,9 @@ def test_a_review_postback_with_odd_digits_is_answered(say, db):
     event = base_event("postback", group_id=COORDS, user_id=COORDINATOR,
                        postback={"data": f"review|{HUGE}|approved"})  # fmt: skip
     assert "ปุ่มนี้ใช้ไม่ได้แล้ว" in say(event=event)
+
+
+def test_the_fix_button_opens_the_keyboard_and_gets_no_reply(say):
+    event = base_event("postback", group_id=COORDS, user_id=COORDINATOR,
+                       postback={"data": "review|7|fix"})  # fmt: skip
+    assert say(event=event) == ""

@@ -13,8 +13,9 @@ def texts(reply: Reply | None) -> list[str]:
 
 
 def test_split_command_casefolds_and_strips_slash():
-    assert split_command("  /HELP  me please ") == ("help", "me please")
-    assert split_command("") == ("", "")
+    assert split_command("  /HELP  me please ", ["help"]) == ("help", "me please")
+    assert split_command("", ["help"]) == ("", "")
+    assert split_command("helpme", ["help"]) == ("", "helpme")
 
 
 def test_group_chatter_is_not_addressed(handle):
@@ -32,6 +33,14 @@ def test_mention_of_the_bot_is_addressed_and_mention_is_cut(handle):
     assert addressed and "คำสั่งของบอท" in texts(reply)[0]
     addressed, reply = handle(text_event("อากาศดีไหม", group_id="Cg", mention_self=True))
     assert addressed and "ยังไม่เข้าใจ" in texts(reply)[0]
+
+
+def test_a_bare_mention_of_the_bot_gets_a_hint(handle):
+    for nothing in ("", "  ", "ครับ", "นะคะ"):
+        addressed, reply = handle(text_event(nothing, group_id="Cg", mention_self=True))
+        assert addressed and texts(reply) == [
+            "พิมพ์คำถามต่อจาก @ITA Bot ได้เลย หรือพิมพ์ ช่วยเหลือ เพื่อดูคำสั่ง"
+        ]
 
 
 def test_mention_of_someone_else_is_not_addressed(handle):
@@ -55,7 +64,7 @@ def test_reply_to_a_bot_message_is_addressed(handle, db):
 
 
 def test_one_to_one_is_always_addressed(handle):
-    addressed, reply = handle(text_event("สวัสดีค่ะ"))
+    addressed, reply = handle(text_event("อากาศดีไหม"))
     assert addressed and texts(reply)
 
 
