@@ -132,3 +132,25 @@ def handle(app, db):
             return app.extensions["router"].dispatch(ctx)
 
     return run
+
+
+@pytest.fixture
+def demo_chat(runner, post_events, worker, fake_line):
+    """The demo province, with Uadmin01 an admin of L004 (อบต.บางระจัน). send(text, group_id,
+    user_id) posts one signed text event (or `event`), runs the worker once, and returns
+    (to, message) for each message the bot sent for it (`to` is None for a reply)."""
+    from bot.chat import chat_ids
+    from bot.eventfactory import text_event
+    from models.demo import GROUPS
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert runner.invoke(args=["agencies", "bind-user", "Uadmin01", "L004"]).exit_code == 0
+    local = chat_ids(GROUPS["local"], "")[0]
+
+    def send(text=None, group_id=local, user_id="Uadmin01", event=None):
+        before = len(fake_line.state.sent)
+        post_events(event or text_event(text, group_id=group_id, user_id=user_id))
+        worker.run_once()
+        return [(r["to"], m) for r in fake_line.state.sent[before:] for m in r["messages"]]
+
+    return send

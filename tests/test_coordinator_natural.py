@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import select
 
 from bot.chat import chat_ids
-from bot.eventfactory import text_event
 from models import RoleGrant
 from models.demo import DEMO_COORDINATOR, GROUPS
 from models.submissions import ToolScore
@@ -21,18 +20,9 @@ SITE = "https://www.bangrachan-sao.go.th"
 
 
 @pytest.fixture
-def say(runner, post_events, worker, fake_line):
+def say(demo_chat):
     """Send one text as a user in a chat; returns (to, message) for what the bot sent for it."""
-    assert runner.invoke(args=["seed-demo"]).exit_code == 0
-    assert runner.invoke(args=["agencies", "bind-user", "Uadmin01", "L004"]).exit_code == 0
-
-    def send(text, group_id=LOCAL, user_id="Uadmin01"):
-        before = len(fake_line.state.sent)
-        post_events(text_event(text, group_id=group_id, user_id=user_id))
-        worker.run_once()
-        return [(r["to"], m) for r in fake_line.state.sent[before:] for m in r["messages"]]
-
-    return send
+    return demo_chat
 
 
 def reply_of(sent) -> str:

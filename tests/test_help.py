@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from bot.chat import chat_ids
-from bot.eventfactory import text_event
 from bot.replies import Reply
 from bot.router import Router
 from handlers import build_router
@@ -26,17 +25,9 @@ SCREEN = 700
 
 
 @pytest.fixture
-def say(runner, post_events, worker, fake_line):
-    assert runner.invoke(args=["seed-demo"]).exit_code == 0
-    assert runner.invoke(args=["agencies", "bind-user", "Uadmin01", "L004"]).exit_code == 0
-
-    def send(text, group_id=LOCAL, user_id="Uadmin01"):
-        before = len(fake_line.state.sent)
-        post_events(text_event(text, group_id=group_id, user_id=user_id))
-        worker.run_once()
-        return [m["text"] for r in fake_line.state.sent[before:] for m in r["messages"]]
-
-    return send
+def say(demo_chat):
+    """Send one text as a user in a chat; returns the texts the bot sent for it."""
+    return lambda *args, **kw: [m["text"] for _, m in demo_chat(*args, **kw)]
 
 
 def words(text: str) -> set[str]:
