@@ -14,6 +14,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from bot.claims import claim, hold
+from bot.health import Pulse
 from bot.link_fetch import fetch
 from models import utcnow
 from models.domain import Agency, Framework, FrameworkItem
@@ -83,8 +84,6 @@ class LinkChecker:
 
     def run_forever(self, stop: threading.Event, idle_sleep: float = 1.0) -> None:
         log.info("link checker %s started", self.owner)
-        from bot.health import Pulse
-
         pulse = Pulse(self.db, "links", self.owner)
         while not stop.is_set():
             try:
