@@ -180,6 +180,10 @@ def groups_set(group_id: str, province: str, kind: str):
     """Set what a group is for, whoever set it before (audited as the operator)."""
     with get_db().session() as session:
         chosen = _province(session, province)
+        if session.scalar(select(Group.id).where(Group.line_group_id == group_id)) is None:
+            raise click.ClickException(
+                f"ไม่พบกลุ่ม {group_id} ที่บอทอยู่ ดูรหัสกลุ่มได้จาก flask --app wsgi groups list"
+            )
         group_setup.set_up(session, group_id, kind, chosen, "cli", utcnow())
     click.echo(f"{group_id}: {kind} จังหวัด{chosen.name}", err=True)
 

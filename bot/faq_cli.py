@@ -73,7 +73,7 @@ def faq_promote(key: str):
     with get_db().session() as session:
         entry = promote(session, key, utcnow())
         if entry is None:
-            raise click.ClickException(f"ไม่พบคำถาม {key} (ดูรายการได้จาก faq local)")
+            raise click.ClickException(f"ไม่พบคำถาม {key} (ดูรายการได้จาก flask --app wsgi faq local)")
         roles.audit(session, "cli", "faq.promote", key=key)
     click.echo(f"{key}: ตอบได้ทุกจังหวัดแล้ว", err=True)
 

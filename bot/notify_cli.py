@@ -70,7 +70,9 @@ def notifications_preview(
 def _say_assumed(names: list[str]) -> None:
     if names:
         click.echo(f"ยังไม่ทราบจำนวนสมาชิก ใช้ประมาณ {DEFAULT_GROUP_SIZE} คน: "
-                   + ", ".join(dict.fromkeys(names)))  # fmt: skip
+                   + ", ".join(dict.fromkeys(names))
+                   + " (บอทถามจำนวนจริงจาก LINE เมื่อรัน notifications preview โดยไม่ใส่ --offline"
+                   " และก่อนแจ้งเตือนรอบ 09:00)")  # fmt: skip
 
 
 @click.command("budget")

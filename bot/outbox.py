@@ -17,9 +17,9 @@ from bot.events import Event
 from bot.line_client import LineClient, LineError, Sent
 from bot.replies import Message, Reply
 from models import Group, InboxEvent, OutboxMessage, SentMessage, held, quota, utcnow
+from models.line_text import MAX_MESSAGES
 
 log = logging.getLogger(__name__)
-MAX_MESSAGES = 5
 MAX_REPLY_ATTEMPTS = 3
 
 

@@ -58,7 +58,7 @@ def scrub_stale(session: Session, cutoff, now) -> tuple[int, int]:
             or_(
                 and_(
                     InboxEvent.status == FAILED,
-                    or_(InboxEvent.text_dropped.is_(False), InboxEvent.error.contains(":")),
+                    or_(InboxEvent.text_dropped.is_(False), InboxEvent.error.contains(": ")),
                 ),
                 and_(
                     InboxEvent.status == PENDING,

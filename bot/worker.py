@@ -223,6 +223,8 @@ class Worker:
                 row = session.get(InboxEvent, event_id)
                 if row is not None and row.status == "pending" and row.lease_owner == self.owner:
                     self._fail(row, error, utcnow())
+                else:  # after the event's commit: its reply or a follow-up
+                    log.error("event %s: failed after commit: %s", event_id, describe(error))
         except Exception as again:
             log.error("event %s: could not record a failure: %s", event_id, describe(again))
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.replies import Reply
 from bot.router import Context, Router
-from handlers.permissions import COORDINATOR_ONLY
+from handlers.permissions import COORDINATOR_ONLY, SETUP_FIRST
 from models import roles
 from models.calendar import parse_thai_date, round_year, thai_date
 from models.domain import Milestone, Phase
@@ -21,7 +21,7 @@ def show_calendar(ctx: Context, args: str) -> Reply:
     """ดูกำหนดการ ITA และกำหนดส่งลิงก์ OIT ให้จังหวัดตรวจ"""
     province = roles.chat_province(ctx.session, ctx.event.group_id, ctx.event.user_id)
     if province is None and ctx.event.is_group:
-        return Reply.text("ยังไม่ทราบว่ากลุ่มนี้เป็นของจังหวัดใด ผู้ประสานงานต้องตั้งค่ากลุ่มก่อน")
+        return Reply.text(SETUP_FIRST)
     if province is None:
         return Reply.text(
             "ยังไม่ทราบว่าคุณอยู่จังหวัดใด พิมพ์ กำหนดการ ในกลุ่ม LINE ของจังหวัด "

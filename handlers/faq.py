@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.replies import Reply, text_message
 from bot.router import Context, Router
-from handlers.coordinator_notices import SENT, to_coordinators
+from handlers.coordinator_notices import NOWHERE, SENT, to_coordinators
 from handlers.help import HINT
 from models import roles
 from models.faq import askers, greet_once, keep_question, looks_like_question
@@ -61,7 +61,10 @@ def answer_question(ctx: Context, question: str) -> Reply | None:
     row = keep_question(ctx.session, province.id, asked, question, decision, ctx.now)
     notice = text_message(forward_text(row.id, askers(ctx.session, [row])[row.id], question))
     pushes, state = to_coordinators(ctx, province.id, [notice])
-    told = "ส่งต่อให้ผู้ประสานงานจังหวัดแล้ว" if state == SENT else "เก็บไว้ให้ผู้ประสานงานจังหวัดตอบแล้ว"
+    told = {
+        SENT: "ส่งต่อให้ผู้ประสานงานจังหวัดแล้ว",
+        NOWHERE: "บันทึกไว้แล้ว แต่จังหวัดยังไม่มีกลุ่มผู้ประสานงานในบอท โปรดแจ้งผู้ประสานงานให้พิมพ์ คำถามค้าง",
+    }.get(state, "เก็บไว้ให้ผู้ประสานงานจังหวัดตอบแล้ว")
     reply = Reply.text(f"{DONT_KNOW} {told} คำตอบจะส่งกลับมาในแชตนี้", quote=True)
     reply.elsewhere = pushes
     return reply

@@ -13,6 +13,7 @@ from models import roles
 from models.base import local_today
 from models.calendar import thai_date
 from models.faq import OpenQuestion, add_answered, askers
+from models.faq_file import MAX_ANSWER
 from models.line_text import TEXT_LIMIT, cut, pack, units
 from models.numbers import WHOLE, parse_int
 
@@ -89,6 +90,11 @@ def add_entry(ctx: Context, args: str) -> Reply:
         return refusal
     if row.status != "answered" or not row.answer:
         return Reply.text(f"คำถาม #{row.id} ยังไม่มีคำตอบ ตอบก่อนด้วย ตอบ #{row.id} <คำตอบ>")
+    if len(row.answer) >= MAX_ANSWER:  # an FAQ answer is kept whole or not at all
+        return Reply.text(
+            f"คำตอบ #{row.id} ยาวเกิน {MAX_ANSWER - 1} ตัวอักษรสำหรับคลังคำถาม ย่อแล้วส่ง "
+            f"ตอบ #{row.id} <คำตอบ> ใหม่ แล้วพิมพ์ เพิ่มคำถาม #{row.id}"
+        )
     province = next(p for p in ctx.state["provinces"] if p.id == row.province_id)
     source = f"ผู้ประสานงานจังหวัด{province.name} {thai_date(ctx.today)}"
     key = add_answered(ctx.session, row, source, ctx.now)

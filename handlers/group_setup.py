@@ -74,7 +74,7 @@ def _refusal_text(setup: ChatSetup | None, province: Province, missing: list[Pro
     names = " และ ".join(f"จังหวัด{p.name}" for p in missing)
     return (
         f"ขออภัย กลุ่มนี้ตั้งค่าไว้เป็นกลุ่ม{KIND_TEXT[setup.kind]}แล้ว การเปลี่ยนต้องเป็น"
-        f"ผู้ประสานงานของ{names} หากจำเป็น ผู้ดูแลระบบเปลี่ยนได้ด้วยคำสั่ง groups set"
+        f"ผู้ประสานงานของ{names} หากจำเป็น ติดต่อผู้ดูแลระบบให้เปลี่ยนให้"
     )
 
 

@@ -16,7 +16,7 @@ from models.notifications import groups_of
 from models.numbers import parse_int
 
 ROLE_TEXT = {roles.COORDINATOR: "ผู้ประสานงานจังหวัด", roles.AGENCY_ADMIN: "แอดมินหน่วยงาน"}
-LIST_MAX = 50  # requests one `อนุมัติ ทั้งหมด` shows, and its confirmation approves
+LIST_MAX = 30  # requests one `อนุมัติ ทั้งหมด` shows (one text, whatever the names) and approves
 _name = roles.display_name
 
 
@@ -84,7 +84,9 @@ def _request(ctx: Context, agency: Agency, setup: ChatSetup | None) -> Reply:
 def _decide(ctx: Context, args: str, approve: bool) -> Reply:
     words = args.strip().split(maxsplit=1)
     if not words:
-        return _approve_all(ctx, "")
+        if approve:
+            return _approve_all(ctx, "")
+        return Reply.text("วิธีใช้: ปฏิเสธ <เลขคำขอ> <เหตุผล> (ดูเลขคำขอได้จาก อนุมัติ)")
     number, reason = words[0].lstrip("#"), (words[1].strip() if len(words) > 1 else "")
     if approve and number == "ทั้งหมด":
         return _approve_all(ctx, reason)

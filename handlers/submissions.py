@@ -41,7 +41,7 @@ def _choose(
     code = hint.split()[0] if hint else ""
     if chosen is None and looks_like_code(code):
         return Reply.text(
-            f"ไม่พบหน่วยงานรหัส {code[:20]} ที่คุณเป็นแอดมิน จึงยังไม่ได้บันทึก "
+            f"ไม่พบหน่วยงานรหัส {code[:20]} ที่คุณเป็นแอดมิน จึงยังไม่ได้ทำรายการ "
             f"ตรวจรหัสอีกครั้ง หรือส่งโดยไม่ใส่รหัส (หน่วยงานของคุณ: "
             f"{', '.join(a.code for a in agencies[:5])})",
             quote=True,

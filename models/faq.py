@@ -162,7 +162,7 @@ def add_answered(session: Session, row: OpenQuestion, source: str, now: datetime
                 key=key,
                 category="added",
                 questions=json.dumps([row.text], ensure_ascii=False),
-                answer=(row.answer or "")[:999],
+                answer=row.answer or "",
                 source=source,
                 confirmed=True,
                 origin="chat",

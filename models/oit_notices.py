@@ -64,19 +64,20 @@ def link_news(session: Session, agency_id: int, now: datetime) -> list[str]:
         .order_by(LinkCheck.id)
     ).all()
     latest = {(check.submission_id, check.url): check.id for check, _ in checks}
-    heard: dict[str, str | None] = {}  # per link, the problem its admin last heard of
+    heard: dict[tuple[str, str], str | None] = {}  # per item and link: the problem last heard of
     found: dict[tuple[str, str], list[tuple[Submission, str]]] = {}  # (problem, note): hits
     for check, row in checks:
+        link = (row.item_code, check.url)
         if check.told_at is not None:
             if row.ended_at is None or check.told_at < row.ended_at:  # marked while current
-                heard[check.url] = check.verdict if check.verdict in TOLD else None
+                heard[link] = check.verdict if check.verdict in TOLD else None
             continue
         check.told_at = now
         live = row.state == CURRENT and latest[(row.id, check.url)] == check.id
         if check.verdict not in TOLD:
-            heard[check.url] = None
-        elif live and heard.get(check.url) != check.verdict:
-            heard[check.url] = check.verdict
+            heard[link] = None
+        elif live and heard.get(link) != check.verdict:
+            heard[link] = check.verdict
             found.setdefault((check.verdict, check.note or "-"), []).append((row, check.url))
     ordered = sorted(found.items(), key=lambda f: min(natural_key(r.item_code) for r, _ in f[1]))
     return [_line(verdict, note, hits) for (verdict, note), hits in ordered]

@@ -120,6 +120,7 @@ def parse_links(text: str) -> ParsedLinks:
     """Items and their links, in order: an item code after a link starts the next item, even
     on the same line; lines of links alone add to the item just above them."""
     parsed, lines, last = ParsedLinks(), text.splitlines(), None
+    siblings: list[ItemLine] = []  # "O1, O2 https://…": codes side by side share the links
     for line_no, line in enumerate(lines, start=1):
         tokens, blanked = _tokens(line)
         if not any(kind == "code" for kind, _, _ in tokens):
@@ -136,12 +137,31 @@ def parse_links(text: str) -> ParsedLinks:
             if kind == "link":
                 (early if first else last.urls).append(value)
             elif first or last.urls:
-                _close(parsed, last, lines)
+                for item in (last, *siblings):
+                    _close(parsed, item, lines)
                 before = blanked[:start].strip() if first else ""
-                last = ItemLine(line_no, value, early if first else [], before)
+                last, siblings = ItemLine(line_no, value, early if first else [], before), []
                 first = False
-    _close(parsed, last, lines)
+            else:
+                siblings.append(ItemLine(line_no, value, last.urls, ""))
+    for item in (last, *siblings):
+        _close(parsed, item, lines)
     return parsed
+
+
+def _codes_at(text: str) -> list[tuple[int, str]]:
+    """(position, code) of each item code, a range "O1-O3" giving O1, O2 and O3 at its start."""
+    found, range_end = [], None
+    for match in RANGED.finditer(text):
+        first = int(match.group(1).translate(THAI_DIGITS))
+        if first == range_end:  # the "O3" of "O1-O3", already given by the range
+            range_end = None
+            continue
+        last = int(match.group(2).translate(THAI_DIGITS)) if match.group(2) else first
+        numbers = range(first, max(first, min(last, first + 60)) + 1)
+        found += [(match.start(), f"O{n}") for n in numbers]
+        range_end = last if match.group(2) else None
+    return found
 
 
 def _tokens(line: str) -> tuple[list[tuple[str, int, str]], str]:
@@ -153,7 +173,7 @@ def _tokens(line: str) -> tuple[list[tuple[str, int, str]], str]:
         pieces += [line[end:start], " " * (stop - start)]
         end = stop
     blanked = "".join(pieces) + line[end:]
-    codes = [("code", m.start(), item_code(m.group(1))) for m in ITEM.finditer(blanked)]
+    codes = [("code", start, code) for start, code in _codes_at(blanked)]
     links = [("link", start, link) for start, _, link in spans]
     return sorted(codes + links, key=lambda token: token[1]), blanked
 

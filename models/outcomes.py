@@ -23,6 +23,7 @@ from models.submissions import APPROVED, Submission
 KEY_LIMIT = 200  # HeldNotice.key
 TOLD_BY_PUSH = " · แจ้งผู้ขอทางแชตส่วนตัวแล้ว"
 TOLD_IN_GROUP = " · ผู้ขอจะเห็นผลในกลุ่มของหน่วยงาน"
+NOT_TOLD = " · บอทแจ้งผู้ขอไม่ได้ (ยังไม่ได้เพิ่มบอทเป็นเพื่อน และหน่วยงานยังไม่มีกลุ่มในบอท) โปรดแจ้งผู้ขอเอง"
 
 
 @dataclass
@@ -133,6 +134,7 @@ def settle_requests(
             session, request, reason, now=now, per_day=per_day, by=by, here=here
         )
         how = TOLD_BY_PUSH if told.pushes else (TOLD_IN_GROUP if told.held else "")
+        how = how or ("" if told.told else NOT_TOLD)
         settled.append((roles.request_label(session, request) + how, told))
     return settled
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.line_client import LineClient, LineError
 from bot.outbox import enqueue_push
-from models import held, notice_limits
+from models import held, notice_limits, quota
 from models.budget import (
     DEFAULT_GROUP_SIZE,
     UNPLANNED_KEY,
@@ -225,11 +225,13 @@ def send_province(
     recheck_links(session, month, at, now_utc, province_id)
     label, queued = month_bounds(at)[0].strftime("%Y-%m"), 0
     opens = _naive(next_allowed(now_utc.replace(tzinfo=dt.UTC), config))
+    spent = quota.spent(session, now_utc)  # LINE said the month is over: hold, with deadlines
     for c, messages, delivery in notices(session, at, config, province_id, month, decisions):
-        if delivery == "push":
+        if delivery == "push" and not spent:
             queued += _push_once(session, c.group_id, messages, c.key, opens, with_news=True)
             continue
-        if held.hold(session, c.key, c.group_id, plain(messages, session), now_utc, _expires(c)):
+        new = held.hold(session, c.key, c.group_id, plain(messages, session), now_utc, _expires(c))
+        if new and not spent:  # once LINE stopped pushes, coordinators were told already
             for group_id in groups_of(session, c.province_id).get("coordinators", []):
                 key = f"held_warning:{c.province_id}:{group_id}:{label}"
                 warning = [{"type": "text", "text": HELD_WARNING}]

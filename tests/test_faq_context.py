@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import select
 
 from bot.eventfactory import text_event
+from models import Group
 from models.agency_import import province_named
 from tests.test_oit_chat import COORDINATOR, COORDS, LOCAL, text_of
 
@@ -133,6 +135,7 @@ def test_what_looks_like_a_question(text, question):
 def test_an_entry_added_by_chat_answers_in_its_own_province_until_promoted(ask, runner, db):
     with db.session() as session:
         province_named(session, "อ่างทอง", create=True)
+        session.add(Group(line_group_id=OTHER))  # the bot was invited there
     set_up = ["groups", "set", OTHER, "--province", "อ่างทอง", "--kind", "local"]
     assert runner.invoke(args=set_up).exit_code == 0
     number = number_of(ask(UNKNOWN, mention_self=True))
@@ -173,3 +176,11 @@ def test_provinces_without_local_entries_share_one_index(ask, runner, db):
                 session, active_framework(session, province, dt.date.today()), province
             )
     assert keys["อ่างทอง"] == keys["ลพบุรี"] != keys["สิงห์บุรี"]
+
+
+def test_an_asker_is_told_when_no_coordinators_group_will_see_the_question(ask, db):
+    with db.session() as session:  # the coordinators' group left: nobody is notified at once
+        group = session.scalar(select(Group).where(Group.line_group_id == COORDS))
+        group.active = False
+    answer = replied(ask(f"ถาม {UNKNOWN}"))
+    assert "ยังไม่มีกลุ่มผู้ประสานงาน" in answer and "คำถามค้าง" in answer

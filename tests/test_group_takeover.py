@@ -99,3 +99,11 @@ def test_a_group_just_set_up_has_its_size_asked_of_line(say, db, fake_line):
     with db.session() as session:
         group = session.scalar(select(Group).where(Group.line_group_id == "Cnew"))
         assert group.member_count == 17 and group.member_count_at is not None
+
+
+def test_operator_cannot_set_up_a_group_the_bot_is_not_in(say, runner, db):
+    result = runner.invoke(
+        args=["groups", "set", "Ctypo", "--province", "อ่างทอง", "--kind", "local"]
+    )
+    assert result.exit_code != 0 and "groups list" in result.output
+    assert setup_of(db, "Ctypo") is None

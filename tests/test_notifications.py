@@ -351,3 +351,18 @@ def test_held_news_without_a_deadline_rides_on_the_next_reminder_pushed_to_the_g
               if r["kind"] == "push" and r["to"] == LOCAL for m in r["messages"]]  # fmt: skip
     assert sum("O5 ต้องแก้ไข" in text for text in pushed) == 1
     assert not any("เหลือ 7 วัน" in text for text in pushed)
+
+
+def test_after_line_says_the_month_is_over_reminders_are_held_with_their_deadlines(demo, db):
+    from models import AuditEntry, quota
+
+    at = dt.datetime(2027, 1, 28, 9, tzinfo=BANGKOK)  # the 3-day reminder before 31 January
+    now = at.astimezone(dt.UTC).replace(tzinfo=None)
+    with db.session() as session:
+        session.add(AuditEntry(actor="line", action=quota.STOPPED, detail=quota.month_of(now)))
+    with time_machine.travel(at, tick=False):
+        send(db, at, demo.config, now)
+    with db.session() as session:
+        assert session.scalars(select(OutboxMessage)).all() == []
+        rows = session.scalars(select(HeldNotice)).all()
+    assert rows and all(row.due_at is not None for row in rows)

@@ -200,6 +200,13 @@ def test_news_names_the_link_hit_and_is_not_repeated_for_the_same_link_sent_agai
     assert "⚠️" not in text_of(say("สถานะ"))
 
 
+def test_one_link_sent_for_two_items_is_told_for_both(say, db):
+    say(f"O1 {SITE}/shared\nO5 {SITE}/shared")
+    _finish_checks(db, [("dead", "ไม่พบหน้านี้"), ("dead", "ไม่พบหน้านี้")])
+    news = [line for line in text_of(say("สถานะ")).splitlines() if line.startswith("⚠️")]
+    assert news == ["⚠️ O1, O5 ลิงก์เสีย: ไม่พบหน้านี้"]
+
+
 def test_verdicts_speak_plain_thai():
     dns = Fetched(error="dns")
     outcome, note = verdict(dns, 2570)
@@ -242,3 +249,16 @@ def test_the_summary_does_not_list_an_empty_honour_roll(say, db):
     assert "ระยะที่ 1: ส่งครบภายในกำหนด 0 จาก" in text
     assert "0 หน่วยงาน: -" not in text and ": -" not in text
     assert "ยังไม่มีหน่วยงานที่ส่งครบตรงเวลาทุกระยะ" in text
+
+
+def test_codes_side_by_side_or_a_range_share_the_link_that_follows():
+    from models.oit_parser import parse_links
+
+    for text, codes in [
+        (f"O1, O2 {SITE}/x", ["O1", "O2"]),
+        (f"O1-O3 {SITE}/x", ["O1", "O2", "O3"]),
+        (f"ข้อ 4 และ ข้อ 5\n{SITE}/x", ["O4", "O5"]),
+    ]:
+        parsed = parse_links(text)
+        assert [item.code for item in parsed.items] == codes and not parsed.bad, text
+        assert all(item.urls == [f"{SITE}/x"] for item in parsed.items)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.chat import chat_ids
 from bot.eventfactory import base_event
-from models import OutboxMessage
+from models import Group, OutboxMessage
 from models.demo import DEMO_COORDINATOR, GROUPS
 
 LOCAL, COORDS = chat_ids(GROUPS["local"], "")[0], chat_ids(GROUPS["coordinators"], "")[0]
@@ -103,3 +103,12 @@ def test_a_friend_admin_is_told_by_push_within_the_daily_limit(say, befriend, fa
     assert len(pushes_to(fake_line, "Uadmin01")) == 3
     news = "\n".join(to(say("กำหนดการ", LOCAL, "Uother"), None))
     assert "ลิงก์ผิดหน้า" in news and "แก้แล้วส่ง O5" in news
+
+
+def test_the_coordinator_is_told_when_the_requester_cannot_be_reached(say, db):
+    number = request(say, "Uadmin09", "R001", LOCAL)
+    with db.session() as session:  # the regional group left: no group to hold the news for
+        group = session.scalar(select(Group).where(Group.line_group_id == REGIONAL))
+        group.active = False
+    answer = "\n".join(to(say(f"อนุมัติ {number}", COORDS, COORDINATOR), None))
+    assert "โปรดแจ้งผู้ขอเอง" in answer
