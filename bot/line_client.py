@@ -67,10 +67,11 @@ class LineClient:
         try:
             return method(*args, _request_timeout=self.timeout, **kwargs)
         except ApiException as error:
-            status, message = int(error.status or 0), _error_message(error.body)
-            limited = status == 429 and "monthly limit" not in message.lower()
-            wait = _retry_after(error.headers) if limited else None
-            raise LineError(status, message, status >= 500 or limited, wait) from None
+            status = int(error.status or 0)
+            failure = LineError(status, _error_message(error.body), status >= 500)
+            if failure.rate_limited:  # retried like a 5xx, no sooner than LINE asks
+                failure.transient, failure.retry_after = True, _retry_after(error.headers)
+            raise failure from None
         except Urllib3Error as error:
             raise LineError(None, type(error).__name__, True) from None
 

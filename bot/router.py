@@ -152,12 +152,16 @@ class Router:
         self.fallback: Handler | None = None
         self.postbacks: dict[str, tuple[Handler, tuple[Middleware, ...]]] = {}
         self.bare_mention: Handler | None = None
+        self.keywords: list[str] = []  # every command keyword, longest first (kept on register)
 
     def command(self, *keywords: str, middleware: tuple[Middleware, ...] = ()):
         """Register a text command under one or more keywords (first word of the message)."""
 
         def register(func: Handler) -> Handler:
             self.commands.append(Command(tuple(k.casefold() for k in keywords), func, middleware))
+            self.keywords = sorted(
+                (k for c in self.commands for k in c.keywords), key=len, reverse=True
+            )
             return func
 
         return register
@@ -198,10 +202,6 @@ class Router:
         """The handler for an @mention of the bot with nothing (or only particles) after it."""
         self.bare_mention = func
         return func
-
-    @property
-    def keywords(self) -> list[str]:
-        return [k for c in self.commands for k in c.keywords]
 
     def find_command(self, word: str) -> Command | None:
         return next((c for c in self.commands if word in c.keywords), None)
