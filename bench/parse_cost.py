@@ -26,7 +26,7 @@ from bot.chat import chat_ids  # noqa: E402
 from bot.eventfactory import text_event  # noqa: E402
 from bot.events import Event  # noqa: E402
 from bot.router import Context  # noqa: E402
-from models import utcnow  # noqa: E402
+from models.base import utcnow  # noqa: E402
 from models.demo import GROUPS  # noqa: E402
 from models.thai_text import tokens  # noqa: E402
 

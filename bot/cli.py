@@ -11,7 +11,7 @@ import click
 from flask import Flask, current_app
 
 from bot.db import get_db
-from models import utcnow
+from models.base import utcnow
 
 
 def stop_on_signals() -> threading.Event:

@@ -9,7 +9,8 @@ from flask import Blueprint, jsonify
 from sqlalchemy import func, select, text
 
 from bot.db import get_db
-from models import Heartbeat, InboxEvent, OutboxMessage, utcnow
+from models.base import utcnow
+from models.queues import Heartbeat, InboxEvent, OutboxMessage
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("health", __name__)

@@ -13,12 +13,12 @@ import uuid
 from flask import Flask
 from sqlalchemy import select
 
-from bot.claims import claim, hold
 from bot.health import Pulse
 from bot.link_fetch import fetch
-from models import utcnow
+from models.base import utcnow
 from models.domain import Agency, Framework, FrameworkItem
 from models.link_verdict import APART, DEAD, RECHECK_AFTER, UNREACHABLE, page_title, verdict
+from models.queues.claims import claim, hold
 from models.submissions import CURRENT, LinkCheck, Submission
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from bot.db import get_db
 from bot.domain_cli import _province
 from bot.stats import push_usage
-from models import HeldNotice, utcnow
+from models import HeldNotice
+from models.base import utcnow
 from models.budget import (
     DEFAULT_GROUP_SIZE,
     assumed_sizes,

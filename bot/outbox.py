@@ -11,13 +11,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.claims import claim, hold
 from bot.db import Database
 from bot.events import Event
 from bot.line_client import LineClient, LineError, Sent
 from bot.replies import Message, Reply
-from models import Group, InboxEvent, OutboxMessage, SentMessage, held, quota, utcnow
+from models import Group, held, quota
+from models.base import utcnow
 from models.line_text import MAX_MESSAGES
+from models.queues import InboxEvent, OutboxMessage, SentMessage
+from models.queues.claims import claim, hold
 
 log = logging.getLogger(__name__)
 MAX_REPLY_ATTEMPTS = 3

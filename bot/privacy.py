@@ -11,8 +11,10 @@ from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.events import Event
-from models import HeldNotice, InboxEvent, OpenQuestion, OutboxMessage, utcnow
-from models.inbox import FAILED, PENDING
+from models import HeldNotice, OpenQuestion
+from models.base import utcnow
+from models.queues import InboxEvent, OutboxMessage
+from models.queues.inbox import FAILED, PENDING
 
 log = logging.getLogger(__name__)
 TEXT_EVENTS = {"message", "messageEdited"}

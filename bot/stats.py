@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import InboxEvent, OutboxMessage
 from models.base import BANGKOK
+from models.queues import InboxEvent, OutboxMessage
 
 
 def month_start_utc(now_utc: datetime) -> datetime:

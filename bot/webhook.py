@@ -16,7 +16,8 @@ from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, Programmin
 
 from bot.cleaning import clean_text, needs_cleaning, storable
 from bot.db import get_db
-from models import InboxEvent, utcnow
+from models.base import utcnow
+from models.queues import InboxEvent
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("webhook", __name__)

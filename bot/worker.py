@@ -20,14 +20,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import privacy, profiles
-from bot.claims import claim, hold
 from bot.events import Event
 from bot.line_client import LineClient, LineError
 from bot.outbox import Sender, enqueue_reply
 from bot.replies import text_message
 from bot.router import Context
-from models import Group, Heartbeat, InboxEvent, Person, SentMessage, held, utcnow
+from models import Group, Person, held
+from models.base import utcnow
 from models.line_text import MAX_MESSAGES
+from models.queues import Heartbeat, InboxEvent, SentMessage
+from models.queues.claims import claim, hold
 
 log = logging.getLogger(__name__)
 BATCH = 25

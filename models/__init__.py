@@ -15,9 +15,9 @@ from models.domain import (
 )
 from models.faq import FaqEntry, OpenQuestion
 from models.held import HeldNotice
-from models.inbox import InboxEvent
-from models.outbox import OutboxMessage, SentMessage
-from models.runtime import Heartbeat, Lease
+from models.queues.inbox import InboxEvent
+from models.queues.outbox import OutboxMessage, SentMessage
+from models.queues.runtime import Heartbeat, Lease
 from models.submissions import LinkCheck, RespondentCount, Submission, ToolScore
 
 __all__ = [

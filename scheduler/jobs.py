@@ -9,7 +9,7 @@ from flask import current_app
 
 from bot.db import get_db
 from bot.privacy import purge_expired
-from models import utcnow
+from models.base import utcnow
 from models.notifications import BANGKOK, candidates_between
 
 LOOKAHEAD_DAYS = 62  # plan two months ahead; the replan job keeps the list current

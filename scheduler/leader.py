@@ -8,7 +8,8 @@ from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bot.db import Database
-from models import Lease, utcnow
+from models.base import utcnow
+from models.queues import Lease
 
 LOCK_KEY = 727_000_001  # any fixed 64-bit number shared by every clock of this deployment
 

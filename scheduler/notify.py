@@ -30,7 +30,7 @@ from models.domain import Province
 from models.line_text import MAX_MESSAGES
 from models.notice_text import build
 from models.notifications import BANGKOK, Candidate, candidates_between, groups_of
-from models.outbox import OutboxMessage
+from models.queues.outbox import OutboxMessage
 from models.working_days import is_working_day, next_working_day
 
 log = logging.getLogger(__name__)

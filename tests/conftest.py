@@ -116,7 +116,8 @@ def handle(app, db):
     """Run one event through the router without HTTP: returns (addressed, reply)."""
     from bot.events import Event
     from bot.router import Context
-    from models import SentMessage, utcnow
+    from models.base import utcnow
+    from models.queues import SentMessage
 
     def run(event: dict, **state):
         with db.session() as session:

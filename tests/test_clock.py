@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import time_machine
 
-from models import utcnow
+from models.base import utcnow
 from scheduler.clock import build_scheduler, run_clock
 from scheduler.jobs import TASKS, planned_jobs
 from scheduler.leader import LeaderLock

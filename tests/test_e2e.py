@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bot.eventfactory import body_of, sign, text_event
-from models import InboxEvent, OutboxMessage
+from models.queues import InboxEvent, OutboxMessage
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -184,7 +184,7 @@ def test_deliver_signs_events_for_the_bot(app, fake_line, db):
 
     from bot.eventfactory import text_event
     from bot.fake_line import start_fake_line
-    from models import InboxEvent
+    from models.queues import InboxEvent
 
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()

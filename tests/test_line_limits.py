@@ -9,9 +9,11 @@ from sqlalchemy import select
 
 from bot.chat import chat_ids
 from bot.eventfactory import text_event
-from models import OpenQuestion, OutboxMessage, Province, utcnow
+from models import OpenQuestion, Province
+from models.base import utcnow
 from models.demo import DEMO_COORDINATOR, GROUPS
 from models.line_text import cut, pack, units
+from models.queues import OutboxMessage
 
 COORDS = chat_ids(GROUPS["coordinators"], "")[0]
 LOCAL = chat_ids(GROUPS["local"], "")[0]

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 
 from bot.chat import chat_ids
 from bot.eventfactory import text_event
-from models import RoleGrant, utcnow
+from models import RoleGrant
+from models.base import utcnow
 from models.demo import GROUPS
 from models.notice_limits import day_start
 from scheduler.notify import send_digests

@@ -10,9 +10,10 @@ import time_machine
 from sqlalchemy import select
 
 from bot.chat import chat_ids
-from models import Group, HeldNotice, OutboxMessage, held
+from models import Group, HeldNotice, held
 from models.line_text import units
 from models.notifications import BANGKOK
+from models.queues import OutboxMessage
 from scheduler.jobs import TASKS
 from tests.test_notifications import COORDS, LOCAL, REGIONAL, demo  # noqa: F401
 

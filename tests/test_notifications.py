@@ -13,10 +13,11 @@ from sqlalchemy import select
 
 from bot.chat import chat_ids
 from bot.eventfactory import text_event
-from models import Group, HeldNotice, OutboxMessage, held
+from models import Group, HeldNotice, held
 from models.budget import month_candidates
 from models.demo import GROUPS
 from models.notifications import BANGKOK
+from models.queues import OutboxMessage
 from models.working_days import is_working_day
 from scheduler.jobs import TASKS
 from scheduler.notify import send

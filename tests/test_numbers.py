@@ -60,7 +60,7 @@ def say(runner, post_events, worker, fake_line):
 def test_unusual_digits_get_a_thai_answer_not_a_crash(say, db, text):
     from sqlalchemy import select
 
-    from models import InboxEvent
+    from models.queues import InboxEvent
 
     answer = say(text)
     assert answer, f"no answer to {text!r}"

@@ -9,7 +9,8 @@ import time_machine
 from sqlalchemy import select
 
 from bot.eventfactory import base_event, text_event
-from models import InboxEvent, utcnow
+from models.base import utcnow
+from models.queues import InboxEvent
 
 
 def stored_text(db, event) -> str | None:

@@ -10,7 +10,8 @@ import time_machine
 from sqlalchemy import select, text
 
 from bot.eventfactory import text_event
-from models import InboxEvent, OutboxMessage, utcnow
+from models.base import utcnow
+from models.queues import InboxEvent, OutboxMessage
 
 MARKER = "เลขบัตร-1-2345-67890-12-3-ลับมาก"
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from bot.eventfactory import base_event, text_event
 from bot.replies import Reply
 from bot.router import Router, split_command
-from models import SentMessage, utcnow
+from models.base import utcnow
+from models.queues import SentMessage
 
 
 def texts(reply: Reply | None) -> list[str]:

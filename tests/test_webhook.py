@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bot.eventfactory import base_event, sign, text_event
-from models import InboxEvent
+from models.queues import InboxEvent
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -10,7 +10,9 @@ from sqlalchemy import select
 from bot.eventfactory import base_event, text_event
 from bot.replies import Reply
 from bot.worker import Worker
-from models import Group, InboxEvent, OutboxMessage, Person, utcnow
+from models import Group, Person
+from models.base import utcnow
+from models.queues import InboxEvent, OutboxMessage
 
 
 def statuses(db) -> dict[str, str]:
@@ -67,7 +69,7 @@ def test_killed_worker_lease_is_resumed_by_another_within_30s(app, post_events, 
     post_events(*events)
     dead = Worker(app)
     with db.session() as session:  # the dead worker claimed a batch, then was killed
-        from bot.claims import claim
+        from models.queues.claims import claim
 
         claimed = claim(session, InboxEvent, dead.owner, utcnow(), 30, 25)
     assert len(claimed) == 10
@@ -83,7 +85,7 @@ def test_a_lost_lease_does_not_process_twice(app, post_events, db):
     post_events(text_event("ช่วยเหลือ", group_id="Cg"))
     slow, fast = Worker(app), Worker(app)
     with db.session() as session:
-        from bot.claims import claim
+        from models.queues.claims import claim
 
         [event_id] = claim(session, InboxEvent, slow.owner, utcnow(), 30, 25)
     with time_machine.travel(utcnow() + timedelta(seconds=31), tick=False):

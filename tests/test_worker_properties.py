@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from bot.chat import chat_ids
 from bot.eventfactory import BOT_USER_ID, base_event, postback_event, text_event
-from models import InboxEvent, OutboxMessage
 from models.demo import DEMO_COORDINATOR, GROUPS
+from models.queues import InboxEvent, OutboxMessage
 
 COORDINATOR = chat_ids(None, DEMO_COORDINATOR)[1]
 ADMIN = "U" + "a" * 32
