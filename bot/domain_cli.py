@@ -12,14 +12,15 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from bot.db import get_db
-from models import Agency, ChatSetup, Framework, Group, Province, RoleGrant, group_setup, roles
-from models.agency_import import import_agencies, province_named, read_rows
+from models import Framework
 from models.base import local_today, utcnow
 from models.calendar import CalendarError, round_year
 from models.calendar import replace as replace_calendar
 from models.calendar import show as show_calendar
 from models.framework_file import FrameworkError
 from models.frameworks import active_framework, load_file, load_shipped
+from models.registry import Agency, ChatSetup, Group, Province, RoleGrant, group_setup, roles
+from models.registry.agency_import import import_agencies, province_named, read_rows
 
 
 def today() -> dt.date:

@@ -16,9 +16,9 @@ from sqlalchemy import select
 from bot.health import Pulse
 from bot.link_fetch import fetch
 from models.base import utcnow
-from models.domain import Agency, Framework, FrameworkItem
 from models.link_verdict import APART, DEAD, RECHECK_AFTER, UNREACHABLE, page_title, verdict
 from models.queues.claims import claim, hold
+from models.registry.tables import Agency, Framework, FrameworkItem
 from models.submissions import CURRENT, LinkCheck, Submission
 
 log = logging.getLogger(__name__)

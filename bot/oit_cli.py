@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from bot.db import get_db
 from bot.domain_cli import _province, today
 from models import Submission
-from models.agency_import import read_rows
 from models.base import utcnow
 from models.frameworks import active_framework
+from models.registry.agency_import import read_rows
 from models.submission_import import COLUMNS, import_submissions
 
 submissions_cli = click.Group("submissions", help="ลิงก์ OIT ที่หน่วยงานส่ง")

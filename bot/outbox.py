@@ -15,11 +15,12 @@ from bot.db import Database
 from bot.events import Event
 from bot.line_client import LineClient, LineError, Sent
 from bot.replies import Message, Reply
-from models import Group, held, quota
+from models import held, quota
 from models.base import utcnow
 from models.line_text import MAX_MESSAGES
 from models.queues import InboxEvent, OutboxMessage, SentMessage
 from models.queues.claims import claim, hold
+from models.registry import Group
 
 log = logging.getLogger(__name__)
 MAX_REPLY_ATTEMPTS = 3

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.events import Event
 from bot.line_client import LineClient, LineError
-from models import Person
+from models.registry import Person
 
 log = logging.getLogger(__name__)
 REFRESH_AFTER = timedelta(days=7)

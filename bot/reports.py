@@ -10,8 +10,8 @@ from flask import Blueprint, Flask, Response, current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from bot.db import get_db
-from models import Province
 from models.notifications import BANGKOK
+from models.registry import Province
 from models.report import build_workbook, file_name, report_rows
 
 blueprint = Blueprint("reports", __name__)

@@ -25,11 +25,12 @@ from bot.line_client import LineClient, LineError
 from bot.outbox import Sender, enqueue_reply
 from bot.replies import text_message
 from bot.router import Context
-from models import Group, Person, held
+from models import held
 from models.base import utcnow
 from models.line_text import MAX_MESSAGES
 from models.queues import Heartbeat, InboxEvent, SentMessage
 from models.queues.claims import claim, hold
+from models.registry import Group, Person
 
 log = logging.getLogger(__name__)
 BATCH = 25

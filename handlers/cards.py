@@ -7,10 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.replies import Reply
-from models.agency_lookup import Match
-from models.agency_names import short_name
-from models.domain import Agency
 from models.line_text import ALT_TEXT_LIMIT, cut
+from models.registry.agency_lookup import Match
+from models.registry.agency_names import short_name
+from models.registry.tables import Agency
 
 STATUS_TEXT = {
     "missing": "ยังไม่ส่ง",

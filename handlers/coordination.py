@@ -8,10 +8,10 @@ from bot.replies import Outgoing, Reply, text_message
 from bot.router import Context, Router
 from handlers.permissions import COORDINATOR_ONLY
 from handlers.registration import _name, coordinator_groups
-from models import Person, roles
-from models.agency_lookup import clear_winner, find_agencies
-from models.domain import Agency, Province
 from models.notifications import leads_of, parse_leads
+from models.registry import Person, roles
+from models.registry.agency_lookup import clear_winner, find_agencies
+from models.registry.tables import Agency, Province
 
 
 def _mentioned(ctx: Context) -> list[Person]:

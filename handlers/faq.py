@@ -6,11 +6,11 @@ from bot.replies import Reply, text_message
 from bot.router import Context, Router
 from handlers.coordinator_notices import NOWHERE, SENT, to_coordinators
 from handlers.help import HINT
-from models import roles
 from models.faq import askers, greet_once, keep_question, looks_like_question
 from models.faq_index import chatter_kind
 from models.faq_service import decide
 from models.line_text import cut, units
+from models.registry import roles
 
 GREETING = "สวัสดี บอทผู้ช่วย ITA พร้อมตอบคำถามเรื่อง ITA/IIT/EIT/OIT พิมพ์คำถามได้เลย หรือพิมพ์ ช่วยเหลือ"
 THANKS = "ยินดีช่วยเหลือ"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from bot.replies import Reply
 from bot.router import Context, Router
 from handlers.permissions import COORDINATORS_ONLY, in_group, known_person
-from models import group_setup, roles
-from models.agency_import import province_named
-from models.domain import ChatSetup, Province
+from models.registry import group_setup, roles
+from models.registry.agency_import import province_named
+from models.registry.tables import ChatSetup, Province
 
 KINDS = {
     "ภูมิภาค": "regional",

@@ -10,7 +10,7 @@ from bot.events import Event
 from bot.replies import Reply
 from bot.router import Command, Context, Router, split_command
 from handlers.permissions import SETUP_FIRST, coordinator, in_group, provinces_here
-from models import roles
+from models.registry import roles
 
 HINT = "พิมพ์ ช่วยเหลือ เพื่อดูคำสั่งของบอท"
 SCREEN = 700  # characters: about one phone screen

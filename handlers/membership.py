@@ -7,7 +7,7 @@ from sqlalchemy import select
 from bot.replies import Reply
 from bot.router import Context, Router
 from handlers.help import HINT
-from models import Group, Person
+from models.registry import Group, Person
 
 WELCOME_GROUP = (
     "สวัสดีค่ะ บอทผู้ช่วยประสานงาน ITA เข้ากลุ่มแล้ว\nผู้ประสานงานจังหวัดตั้งค่ากลุ่มได้ด้วยคำสั่ง ตั้งค่ากลุ่ม\n" + HINT

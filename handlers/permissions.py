@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot.replies import Reply
 from bot.router import Context, Handler
-from models import roles
-from models.chats import Person
-from models.domain import Province
+from models.registry import roles
+from models.registry.chats import Person
+from models.registry.tables import Province
 
 NO_USER = "ขออภัย บอทไม่เห็นบัญชี LINE ของผู้ส่ง จึงทำคำสั่งนี้ไม่ได้"
 GROUP_ONLY = "คำสั่งนี้ใช้ในกลุ่ม LINE ของจังหวัดเท่านั้น"

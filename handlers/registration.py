@@ -7,13 +7,14 @@ from bot.router import Context, Router
 from handlers.cards import agency_choices
 from handlers.coordinator_notices import NOWHERE, WAITS, WITHHELD, to_coordinators
 from handlers.permissions import COORDINATOR_ONLY, known_person
-from models import Person, outcomes, roles
-from models.agency_lookup import clear_winner, find_agencies
-from models.agency_names import KIND_LABELS
-from models.domain import Agency, ChatSetup, Province, RoleGrant
+from models import outcomes
 from models.notice_limits import day_start
 from models.notifications import groups_of
 from models.numbers import parse_int
+from models.registry import Person, roles
+from models.registry.agency_lookup import clear_winner, find_agencies
+from models.registry.agency_names import KIND_LABELS
+from models.registry.tables import Agency, ChatSetup, Province, RoleGrant
 
 ROLE_TEXT = {roles.COORDINATOR: "ผู้ประสานงานจังหวัด", roles.AGENCY_ADMIN: "แอดมินหน่วยงาน"}
 LIST_MAX = 30  # requests one `อนุมัติ ทั้งหมด` shows (one text, whatever the names) and approves

@@ -10,11 +10,11 @@ from bot.router import Context, Router
 from handlers.permissions import known_person
 from handlers.progress import ESTIMATE, _agency, _simulated
 from models import oit_progress as progress
-from models import roles
-from models.domain import Agency
 from models.numbers import WHOLE, parse_decimal, parse_int
 from models.oit_context import framework_for
 from models.oit_progress import Simulated
+from models.registry import roles
+from models.registry.tables import Agency
 from models.submissions import RespondentCount, ToolScore, tool_row
 
 # Numbers are taken loosely here (any script's digits, letters stuck on) so that a wrong one is

@@ -5,9 +5,10 @@ from __future__ import annotations
 from bot.replies import Reply
 from bot.router import Context, Router
 from handlers.submissions import _event_time, record_lines
-from models import oit_records, roles
-from models.domain import Agency
+from models import oit_records
 from models.oit_parser import has_item_link, parse_links
+from models.registry import roles
+from models.registry.tables import Agency
 from models.submissions import SUPERSEDED
 
 

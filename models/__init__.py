@@ -1,8 +1,13 @@
 """SQLAlchemy models, one module per aggregate; importing this registers them all."""
 
 from models.base import Base, utcnow
-from models.chats import Group, Person
-from models.domain import (
+from models.faq import FaqEntry, OpenQuestion
+from models.held import HeldNotice
+from models.queues.inbox import InboxEvent
+from models.queues.outbox import OutboxMessage, SentMessage
+from models.queues.runtime import Heartbeat, Lease
+from models.registry.chats import Group, Person
+from models.registry.tables import (
     Agency,
     AuditEntry,
     ChatSetup,
@@ -13,11 +18,6 @@ from models.domain import (
     Province,
     RoleGrant,
 )
-from models.faq import FaqEntry, OpenQuestion
-from models.held import HeldNotice
-from models.queues.inbox import InboxEvent
-from models.queues.outbox import OutboxMessage, SentMessage
-from models.queues.runtime import Heartbeat, Lease
 from models.submissions import LinkCheck, RespondentCount, Submission, ToolScore
 
 __all__ = [

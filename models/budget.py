@@ -7,10 +7,10 @@ import datetime as dt
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from models.chats import Group
 from models.notice_limits import DIGEST_KEY
 from models.notifications import BANGKOK, Candidate, candidates_between
 from models.queues.outbox import OutboxMessage
+from models.registry.chats import Group
 
 DEFAULT_GROUP_SIZE = 40  # until LINE has told us the group's member count
 UNPLANNED_KEY = "notice_failure"  # keyed (once a day) but not in the plan: counted as spent

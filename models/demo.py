@@ -9,13 +9,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.chat import chat_ids
-from models import roles
-from models.agency_import import import_agencies, province_named, read_rows
 from models.base import utcnow
 from models.calendar import default_calendar, fiscal_year_of, replace
-from models.chats import Group
-from models.domain import ChatSetup, Milestone
 from models.frameworks import load_shipped
+from models.registry import roles
+from models.registry.agency_import import import_agencies, province_named, read_rows
+from models.registry.chats import Group
+from models.registry.tables import ChatSetup, Milestone
 
 DEMO = Path(__file__).resolve().parent.parent / "data" / "demo"
 PROVINCE = "สิงห์บุรี"

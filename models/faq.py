@@ -14,12 +14,12 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from models import roles
-from models.agency_names import short_name
 from models.base import Base, utcnow
-from models.chats import Group, Person
-from models.domain import Agency, ChatSetup, Province, RoleGrant
 from models.line_text import cut
+from models.registry import roles
+from models.registry.agency_names import short_name
+from models.registry.chats import Group, Person
+from models.registry.tables import Agency, ChatSetup, Province, RoleGrant
 
 PLACE_KIND = {"regional": "กลุ่มส่วนภูมิภาค", "local": "กลุ่ม อปท.", "coordinators": "กลุ่มผู้ประสานงาน"}
 ONE_TO_ONE = "แชตส่วนตัว"

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from models import framework_file
 from models.base import utcnow
 from models.calendar import round_year
-from models.domain import Framework, FrameworkItem, Province
+from models.registry.tables import Framework, FrameworkItem, Province
 
 SHIPPED = Path(__file__).resolve().parent.parent / "data" / "frameworks"
 

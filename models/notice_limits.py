@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.base import BANGKOK, local_today
-from models.domain import AuditEntry, RoleGrant
 from models.faq import OpenQuestion
+from models.registry.tables import AuditEntry, RoleGrant
 
 SENT, WITHHELD, ANNOUNCED = "notice.sent", "notice.withheld", "notice.digest"
 TO_PERSON = "notice.to_person"  # a one-to-one push telling someone an outcome (1 message)

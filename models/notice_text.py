@@ -9,14 +9,14 @@ from sqlalchemy.orm import Session
 
 from models import oit_progress as progress
 from models.calendar import thai_date, thai_month
-from models.chats import Person
-from models.domain import Agency, Province, RoleGrant
 from models.faq import OpenQuestion
 from models.frameworks import active_framework
 from models.line_text import TEXT_LIMIT, cut, units
 from models.link_verdict import PROBLEMS
 from models.notifications import MILESTONES, Candidate
 from models.oit_summary import group_agencies, summary_text
+from models.registry.chats import Person
+from models.registry.tables import Agency, Province, RoleGrant
 from models.respondent_notice import respondents_reminder
 from models.submissions import APPROVED, CURRENT, FIX, MISSING, PENDING, LinkCheck, Submission
 

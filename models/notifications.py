@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from models.base import BANGKOK
 from models.calendar import round_year
-from models.chats import Group
-from models.domain import ChatSetup, Milestone, Phase, Province
 from models.numbers import parse_int
+from models.registry.chats import Group
+from models.registry.tables import ChatSetup, Milestone, Phase, Province
 from models.working_days import next_working_day, previous_working_day
 
 log = logging.getLogger(__name__)

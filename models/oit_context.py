@@ -8,11 +8,11 @@ import re
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.agency_lookup import clear_winner, find_agencies
 from models.base import local_today
 from models.calendar import round_year
-from models.domain import Agency, Framework, Phase, Province
 from models.frameworks import active_framework
+from models.registry.agency_lookup import clear_winner, find_agencies
+from models.registry.tables import Agency, Framework, Phase, Province
 
 CODE = re.compile(r"[A-Za-z]{1,4}[0-9]{2,}|[0-9]{4,}")
 

@@ -10,8 +10,8 @@ from functools import lru_cache
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from models.domain import Agency, Framework, FrameworkItem
 from models.oit_records import natural_key
+from models.registry.tables import Agency, Framework, FrameworkItem
 from models.safe_expression import evaluate
 from models.submissions import APPROVED, CURRENT, FIX, MISSING, PENDING, Submission, ToolScore
 

@@ -10,8 +10,8 @@ from typing import NamedTuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.domain import Agency, Framework, FrameworkItem
 from models.link_verdict import PROBLEMS, UNCHECKED
+from models.registry.tables import Agency, Framework, FrameworkItem
 from models.submissions import (
     CURRENT,
     MISSING,

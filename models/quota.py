@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from models import held
 from models.base import local_today
-from models.chats import Group
-from models.domain import AuditEntry, ChatSetup
+from models.registry.chats import Group
+from models.registry.tables import AuditEntry, ChatSetup
 
 STOPPED = "line.monthly_limit"  # audit action; its detail is the month, "2027-01"
 WARNING = (

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.calendar import thai_date
-from models.domain import Province
 from models.frameworks import active_framework
 from models.oit_summary import group_agencies
+from models.registry.tables import Province
 from models.submissions import RespondentCount
 
 TOOLS = ("IIT", "EIT")

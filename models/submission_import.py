@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import oit_records
-from models.domain import Agency, Framework, Province
 from models.oit_parser import find_items, find_links
+from models.registry.tables import Agency, Framework, Province
 from models.submissions import APPROVED, FIX, PENDING
 from models.url_rules import url_problem
 

@@ -25,12 +25,12 @@ from models.budget import (
     month_candidates,
     plan,
 )
-from models.chats import Group, Person
-from models.domain import Province
 from models.line_text import MAX_MESSAGES
 from models.notice_text import build
 from models.notifications import BANGKOK, Candidate, candidates_between, groups_of
 from models.queues.outbox import OutboxMessage
+from models.registry.chats import Group, Person
+from models.registry.tables import Province
 from models.working_days import is_working_day, next_working_day
 
 log = logging.getLogger(__name__)
@@ -100,7 +100,7 @@ def recheck_links(
 ) -> int:  # fmt: skip
     """A few days before each phase deadline, fetch every current link of the province again."""
     from bot.link_jobs import queue_recheck
-    from models import AuditEntry
+    from models.registry import AuditEntry
 
     queued = 0
     for c in due(month, at, province_id):

@@ -219,8 +219,9 @@ def test_an_admin_sends_two_lines_sees_the_card_and_a_coordinator_approves_by_nu
 ):
     from sqlalchemy import select
 
-    from models import Agency, Submission
+    from models import Submission
     from models.demo import DEMO_COORDINATOR, GROUPS
+    from models.registry import Agency
 
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     admin = chat_ids(None, "สมชาย")[1]

@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.chat import chat_ids
-from models import OpenQuestion, Province, roles
-from models.agency_import import import_agencies, province_named
+from models import OpenQuestion
 from models.demo import DEMO_COORDINATOR, GROUPS
+from models.registry import Province, roles
+from models.registry.agency_import import import_agencies, province_named
 
 LOCAL = chat_ids(GROUPS["local"], "")[0]
 PERSON = "U" + "5" * 32

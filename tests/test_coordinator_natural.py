@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.chat import chat_ids
-from models import RoleGrant
 from models.demo import DEMO_COORDINATOR, GROUPS
+from models.registry import RoleGrant
 from models.submissions import ToolScore
 
 LOCAL, COORDS = chat_ids(GROUPS["local"], "")[0], chat_ids(GROUPS["coordinators"], "")[0]
@@ -75,7 +75,7 @@ def test_a_rejection_keeps_the_reason_typed_after_the_number(say, db):
     reply = reply_of(say(f"ปฏิเสธ {number} ซ้ำกับคำขอเดิม", COORDS, COORDINATOR))
     assert "ไม่อนุมัติ" in reply and "ซ้ำกับคำขอเดิม" in reply
     assert statuses(db)[number] == "revoked"
-    from models import AuditEntry
+    from models.registry import AuditEntry
 
     with db.session() as session:
         detail = session.scalar(select(AuditEntry.detail).where(AuditEntry.action == "role.reject"))

@@ -115,7 +115,7 @@ def test_the_index_is_rebuilt_after_a_new_entry_outside_any_transaction(ask, db,
 
 
 def test_one_to_one_chatter_gets_a_short_line_or_nothing_and_one_greeting_a_day(ask, db):
-    from models.chats import Person
+    from models.registry.chats import Person
 
     def said(text):
         return [m["text"] for _, m in ask(text, group_id=None, user_id="Ufriend")[0]]

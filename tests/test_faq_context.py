@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.eventfactory import text_event
-from models import Group
-from models.agency_import import province_named
+from models.registry import Group
+from models.registry.agency_import import province_named
 from tests.test_oit_chat import COORDINATOR, COORDS, LOCAL, text_of
 
 ADMIN, OFFICER = "Uadmin01", "Uofficer"

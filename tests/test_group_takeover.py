@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from bot.chat import chat_ids
 from bot.eventfactory import text_event
-from models import ChatSetup, Group, Province, roles
-from models.agency_import import province_named
 from models.demo import DEMO_COORDINATOR, GROUPS
+from models.registry import ChatSetup, Group, Province, roles
+from models.registry.agency_import import province_named
 
 COORDINATOR = chat_ids(None, DEMO_COORDINATOR)[1]
 OTHER = "U" + "7" * 32  # a coordinator of another province only

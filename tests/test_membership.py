@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.eventfactory import base_event
-from models import Group, Person
+from models.registry import Group, Person
 
 
 def sent_texts(fake_line) -> list[str]:

@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 
 from bot.chat import chat_ids
 from bot.eventfactory import text_event
-from models import RoleGrant
 from models.base import utcnow
 from models.demo import GROUPS
 from models.notice_limits import day_start
+from models.registry import RoleGrant
 from scheduler.notify import send_digests
 
 COORDS = chat_ids(GROUPS["coordinators"], "")[0]

@@ -10,10 +10,11 @@ import time_machine
 from sqlalchemy import select
 
 from bot.chat import chat_ids
-from models import Group, HeldNotice, held
+from models import HeldNotice, held
 from models.line_text import units
 from models.notifications import BANGKOK
 from models.queues import OutboxMessage
+from models.registry import Group
 from scheduler.jobs import TASKS
 from tests.test_notifications import COORDS, LOCAL, REGIONAL, demo  # noqa: F401
 
@@ -41,9 +42,10 @@ def queued(db) -> dict[str, OutboxMessage]:
 
 def add_other_province(db) -> int:
     """A second province with the demo's calendar, three groups and two agencies."""
-    from models import ChatSetup, Phase, Province
-    from models.agency_import import import_agencies, province_named
+    from models import Phase
     from models.calendar import replace, show
+    from models.registry import ChatSetup, Province
+    from models.registry.agency_import import import_agencies, province_named
 
     with db.session() as session:
         first = session.scalar(select(Province))

@@ -13,11 +13,12 @@ from sqlalchemy import select
 
 from bot.chat import chat_ids
 from bot.eventfactory import text_event
-from models import Group, HeldNotice, held
+from models import HeldNotice, held
 from models.budget import month_candidates
 from models.demo import GROUPS
 from models.notifications import BANGKOK
 from models.queues import OutboxMessage
+from models.registry import Group
 from models.working_days import is_working_day
 from scheduler.jobs import TASKS
 from scheduler.notify import send
@@ -161,9 +162,9 @@ def test_a_held_notice_rides_on_the_next_reply_in_that_group(
 
 
 def test_nothing_goes_to_a_group_whose_agencies_are_all_done(demo, db, runner):
-    from models import Agency, Province
     from models.frameworks import active_framework
     from models.oit_records import items_of, record
+    from models.registry import Agency, Province
 
     at = dt.datetime(2027, 1, 28, 9, tzinfo=BANGKOK)
     with db.session() as session:
@@ -184,8 +185,8 @@ def test_nothing_goes_to_a_group_whose_agencies_are_all_done(demo, db, runner):
 
 
 def test_mentions_stay_within_line_limits():
-    from models.chats import Person
     from models.notice_text import mention_messages, units
+    from models.registry.chats import Person
 
     people = [Person(line_user_id=f"U{i:032d}", display_name=f"แอดมิน {i}") for i in range(30)]
     messages = mention_messages(
@@ -202,8 +203,9 @@ def test_mentions_stay_within_line_limits():
 def test_a_deadline_moved_by_chat_replans_the_clock(demo, db):
     from apscheduler.schedulers.background import BackgroundScheduler
 
-    from models import Phase, Province
+    from models import Phase
     from models.calendar import parse_thai_date  # noqa: F401
+    from models.registry import Province
     from scheduler.clock import apply_plan
     from scheduler.jobs import planned_jobs
 
@@ -268,9 +270,9 @@ def test_links_are_rechecked_before_each_phase_deadline_once(demo, db, runner):
     from tests.test_oit_chat import SITE
 
     runner.invoke(args=["agencies", "bind-user", "Uadmin01", "L004"])
-    from models import Agency, Province
     from models.frameworks import active_framework
     from models.oit_records import record
+    from models.registry import Agency, Province
 
     with db.session() as session:
         agency = session.scalar(select(Agency).where(Agency.code == "L004"))
@@ -355,7 +357,8 @@ def test_held_news_without_a_deadline_rides_on_the_next_reminder_pushed_to_the_g
 
 
 def test_after_line_says_the_month_is_over_reminders_are_held_with_their_deadlines(demo, db):
-    from models import AuditEntry, quota
+    from models import quota
+    from models.registry import AuditEntry
 
     at = dt.datetime(2027, 1, 28, 9, tzinfo=BANGKOK)  # the 3-day reminder before 31 January
     now = at.astimezone(dt.UTC).replace(tzinfo=None)

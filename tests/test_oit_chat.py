@@ -37,7 +37,7 @@ def text_of(messages):
 
 
 def current(db, agency_code="L004"):
-    from models import Agency
+    from models.registry import Agency
 
     with db.session() as session:
         rows = session.execute(

@@ -137,8 +137,8 @@ def test_two_links_of_one_item_are_judged_separately(say, db):
 
 
 def test_link_problems_rows_come_from_the_models_layer(say, db):
-    from models import Province
     from models.oit_records import link_problems
+    from models.registry import Province
 
     say(f"O1 {SITE}/a {SITE}/b")
     _checks(db, ["ok", "dead"], (1, "login"), (0, "unchecked"))

@@ -11,11 +11,12 @@ from sqlalchemy import select
 
 from bot.chat import chat_ids
 from bot.link_jobs import LinkChecker
-from models import LinkCheck, Province
+from models import LinkCheck
 from models.link_verdict import DEAD, UNREACHABLE, Fetched, verdict
 from models.oit_parser import has_item_link, parse_links
 from models.oit_records import natural_key
 from models.oit_summary import summary_text
+from models.registry import Province
 from models.url_rules import url_warnings
 from tests.test_oit_chat import COORDINATOR, COORDS, LOCAL, SITE, current, say, text_of  # noqa: F401
 

@@ -126,10 +126,10 @@ def test_import_a_precheck_sheet_and_stats(say, runner, db, tmp_path):
 def test_phase_punctuality_and_honour_list_come_from_history(runner, db):
     import datetime as dt
 
-    from models import Agency, Province
     from models.frameworks import active_framework
     from models.oit_records import items_of, record, withdraw
     from models.oit_summary import summary_text
+    from models.registry import Agency, Province
 
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     today = dt.date(2027, 5, 1)  # after the demo's three phase deadlines (31 Jan, 31 Mar, 25 Apr)

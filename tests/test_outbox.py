@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from bot.eventfactory import now_ms, text_event
 from bot.outbox import enqueue_push
-from models import Group
 from models.base import utcnow
 from models.queues import OutboxMessage, SentMessage
+from models.registry import Group
 
 
 def outbox_rows(db) -> list[OutboxMessage]:

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from bot.chat import chat_ids
 from bot.eventfactory import base_event
-from models import Group
 from models.demo import DEMO_COORDINATOR, GROUPS
 from models.queues import OutboxMessage
+from models.registry import Group
 
 LOCAL, COORDS = chat_ids(GROUPS["local"], "")[0], chat_ids(GROUPS["coordinators"], "")[0]
 REGIONAL = chat_ids(GROUPS["regional"], "")[0]

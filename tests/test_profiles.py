@@ -11,7 +11,7 @@ from bot import profiles
 from bot.eventfactory import text_event
 from bot.line_client import LineError
 from bot.worker import Worker
-from models import Person
+from models.registry import Person
 
 
 def _name(db, user_id):

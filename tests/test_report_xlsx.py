@@ -11,7 +11,7 @@ import time_machine
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from models import Province
+from models.registry import Province
 
 
 def seed(runner) -> None:

@@ -7,9 +7,10 @@ from sqlalchemy import func, select
 
 from bot.chat import chat_ids
 from bot.eventfactory import text_event
-from models import Agency, Submission
-from models.agency_import import import_agencies, province_named
+from models import Submission
 from models.demo import GROUPS
+from models.registry import Agency
+from models.registry.agency_import import import_agencies, province_named
 
 LOCAL = chat_ids(GROUPS["local"], "")[0]
 

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from bot.eventfactory import base_event, text_event
 from bot.replies import Reply
 from bot.worker import Worker
-from models import Group, Person
 from models.base import utcnow
 from models.queues import InboxEvent, OutboxMessage
+from models.registry import Group, Person
 
 
 def statuses(db) -> dict[str, str]:

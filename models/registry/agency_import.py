@@ -11,9 +11,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.agency_names import parse_kind
 from models.base import utcnow
-from models.domain import Agency, AuditEntry, Province
+from models.registry.agency_names import parse_kind
+from models.registry.tables import Agency, AuditEntry, Province
 
 REQUIRED = ("code", "name", "type", "district", "website")
 

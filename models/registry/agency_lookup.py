@@ -8,8 +8,8 @@ from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.agency_names import normalise_name, split_kind_prefix
-from models.domain import Agency
+from models.registry.agency_names import normalise_name, split_kind_prefix
+from models.registry.tables import Agency
 
 MIN_SCORE = 70.0
 KIND_MISMATCH_PENALTY = 30.0

@@ -72,7 +72,7 @@ class Agency(Base):
     province_id: Mapped[int] = mapped_column(ForeignKey("provinces.id"))
     code: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(300))
-    kind: Mapped[str] = mapped_column(String(40))  # a key of models.agency_names.KINDS
+    kind: Mapped[str] = mapped_column(String(40))  # a key of models.registry.agency_names.KINDS
     district: Mapped[str | None] = mapped_column(String(100))
     website: Mapped[str | None] = mapped_column(String(500))
     scheme: Mapped[str] = mapped_column(String(16), default="nacc")

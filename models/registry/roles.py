@@ -8,10 +8,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.agency_names import LOCAL_KINDS
 from models.base import utcnow
-from models.chats import Group, Person
-from models.domain import Agency, AuditEntry, ChatSetup, Province, RoleGrant
+from models.registry.agency_names import LOCAL_KINDS
+from models.registry.chats import Group, Person
+from models.registry.tables import Agency, AuditEntry, ChatSetup, Province, RoleGrant
 
 COORDINATOR, AGENCY_ADMIN = "coordinator", "agency_admin"
 GROUP_KIND_TEXT = {"regional": "หน่วยงานส่วนภูมิภาค", "local": "องค์กรปกครองส่วนท้องถิ่น"}

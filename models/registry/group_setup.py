@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import roles
-from models.chats import Group, Person
-from models.domain import ChatSetup, Province
+from models.registry import roles
+from models.registry.chats import Group, Person
+from models.registry.tables import ChatSetup, Province
 
 KINDS = ("regional", "local", "coordinators")
 
