@@ -21,11 +21,12 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert  # noqa: E402
 
 from bot import create_app  # noqa: E402
-from models import Phase, Submission, ToolScore  # noqa: E402
-from models.frameworks import load_shipped  # noqa: E402
+from models import Submission, ToolScore  # noqa: E402
 from models.oit_records import items_of  # noqa: E402
 from models.oit_summary import summary_text  # noqa: E402
 from models.registry import Agency, Province  # noqa: E402
+from models.year import Phase  # noqa: E402
+from models.year.frameworks import load_shipped  # noqa: E402
 
 AGENCIES, RUNS = 250, 30
 TODAY = dt.date(2027, 5, 15)  # after all three phase deadlines, so the honour list is computed

@@ -12,15 +12,15 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from bot.db import get_db
-from models import Framework
 from models.base import local_today, utcnow
-from models.calendar import CalendarError, round_year
-from models.calendar import replace as replace_calendar
-from models.calendar import show as show_calendar
-from models.framework_file import FrameworkError
-from models.frameworks import active_framework, load_file, load_shipped
 from models.registry import Agency, ChatSetup, Group, Province, RoleGrant, group_setup, roles
 from models.registry.agency_import import import_agencies, province_named, read_rows
+from models.year import Framework
+from models.year.calendar import CalendarError, round_year
+from models.year.calendar import replace as replace_calendar
+from models.year.calendar import show as show_calendar
+from models.year.framework_file import FrameworkError
+from models.year.frameworks import active_framework, load_file, load_shipped
 
 
 def today() -> dt.date:

@@ -18,8 +18,9 @@ from bot.link_fetch import fetch
 from models.base import utcnow
 from models.link_verdict import APART, DEAD, RECHECK_AFTER, UNREACHABLE, page_title, verdict
 from models.queues.claims import claim, hold
-from models.registry.tables import Agency, Framework, FrameworkItem
+from models.registry.tables import Agency
 from models.submissions import CURRENT, LinkCheck, Submission
+from models.year import Framework, FrameworkItem
 
 log = logging.getLogger(__name__)
 LEASE_SLACK_SECONDS = 30

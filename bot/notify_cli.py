@@ -23,8 +23,8 @@ from models.budget import (
     month_candidates,
     plan,
 )
-from models.calendar import thai_month
 from models.notifications import BANGKOK
+from models.year.calendar import thai_month
 
 notifications_cli = click.Group("notifications", help="แจ้งเตือนตามปฏิทิน")
 

@@ -10,9 +10,9 @@ from bot.db import get_db
 from bot.domain_cli import _province, today
 from models import Submission
 from models.base import utcnow
-from models.frameworks import active_framework
 from models.registry.agency_import import read_rows
 from models.submission_import import COLUMNS, import_submissions
+from models.year.frameworks import active_framework
 
 submissions_cli = click.Group("submissions", help="ลิงก์ OIT ที่หน่วยงานส่ง")
 links_cli = click.Group("links", help="ตรวจลิงก์ OIT อัตโนมัติ")

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from bot.replies import Reply
 from bot.router import Context, Router
 from handlers.permissions import COORDINATOR_ONLY, SETUP_FIRST
-from models.calendar import parse_thai_date, round_year, thai_date
 from models.numbers import WHOLE, parse_int
 from models.registry import roles
-from models.registry.tables import Milestone, Phase
+from models.year import Milestone, Phase
+from models.year.calendar import parse_thai_date, round_year, thai_date
 
 MOVE_PATTERN = re.compile(rf"^ระยะ(?:ที่)?\s*({WHOLE})\s+(.+)$")
 

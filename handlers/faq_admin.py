@@ -10,12 +10,12 @@ from bot.replies import Outgoing, Reply, text_message
 from bot.router import Context, Router
 from handlers.permissions import COORDINATOR_ONLY
 from models.base import local_today
-from models.calendar import thai_date
 from models.faq import OpenQuestion, add_answered, askers
 from models.faq_file import MAX_ANSWER
 from models.line_text import TEXT_LIMIT, cut, pack, units
 from models.numbers import WHOLE, parse_int
 from models.registry import roles
+from models.year.calendar import thai_date
 
 ANSWER_LIMIT = 4000  # what the question's answer column keeps; also well within one message
 BY_ID = re.compile(rf"^#?({WHOLE})\s*(.*)$", re.S)

@@ -8,7 +8,6 @@ from handlers.cards import agency_choices, flex, status_card
 from handlers.permissions import COORDINATOR_ONLY
 from models import held
 from models import oit_progress as progress
-from models.calendar import thai_date
 from models.oit_context import current_phase, framework_for, resolve_agency
 from models.oit_notices import untold
 from models.oit_progress import Simulated
@@ -18,6 +17,7 @@ from models.registry import roles
 from models.registry.agency_lookup import find_agencies
 from models.registry.tables import Agency, Province
 from models.submissions import APPROVED, FIX, MISSING, PENDING
+from models.year.calendar import thai_date
 
 ESTIMATE = "คะแนนจำลองเป็นการประมาณการจากผลตรวจของจังหวัด ไม่ใช่ผลทางการของ ป.ป.ช."
 

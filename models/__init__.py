@@ -7,18 +7,9 @@ from models.queues.inbox import InboxEvent
 from models.queues.outbox import OutboxMessage, SentMessage
 from models.queues.runtime import Heartbeat, Lease
 from models.registry.chats import Group, Person
-from models.registry.tables import (
-    Agency,
-    AuditEntry,
-    ChatSetup,
-    Framework,
-    FrameworkItem,
-    Milestone,
-    Phase,
-    Province,
-    RoleGrant,
-)
+from models.registry.tables import Agency, AuditEntry, ChatSetup, Province, RoleGrant
 from models.submissions import LinkCheck, RespondentCount, Submission, ToolScore
+from models.year import Framework, FrameworkItem, Milestone, Phase
 
 __all__ = [
     "Agency",

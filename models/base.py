@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import MetaData
@@ -21,6 +22,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"  # items, dates, FAQ: yearly data
 BANGKOK = ZoneInfo("Asia/Bangkok")  # the time every deadline and notice is read in
 
 

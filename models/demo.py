@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.chat import chat_ids
-from models.base import utcnow
-from models.calendar import default_calendar, fiscal_year_of, replace
-from models.frameworks import load_shipped
+from models.base import DATA_DIR, utcnow
 from models.registry import roles
 from models.registry.agency_import import import_agencies, province_named, read_rows
 from models.registry.chats import Group
-from models.registry.tables import ChatSetup, Milestone
+from models.registry.tables import ChatSetup
+from models.year import Milestone
+from models.year.calendar import default_calendar, fiscal_year_of, replace
+from models.year.frameworks import load_shipped
 
-DEMO = Path(__file__).resolve().parent.parent / "data" / "demo"
+DEMO = DATA_DIR / "demo"
 PROVINCE = "สิงห์บุรี"
 DEMO_COORDINATOR = "ผู้ประสานงาน"  # `chat --user ผู้ประสานงาน` speaks as a coordinator
 GROUPS = {

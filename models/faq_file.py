@@ -7,9 +7,10 @@ from pathlib import Path
 
 import yaml
 
-from models.framework_file import FrameworkError, _Checker, _LineLoader
+from models.base import DATA_DIR
+from models.year.framework_file import FrameworkError, _Checker, _LineLoader
 
-FAQ_DIR = Path(__file__).resolve().parent.parent / "data" / "faq"
+FAQ_DIR = DATA_DIR / "faq"
 OFF_TOPIC = FAQ_DIR / "off_topic.txt"
 MAX_OFF_TOPIC = 300
 CATEGORIES = {"general", "oit", "iit", "eit", "itas", "scores", "calendar", "bot", "added"}

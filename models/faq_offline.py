@@ -13,9 +13,9 @@ from rapidfuzz import fuzz
 from models.faq_file import read_dir, read_off_topic
 from models.faq_index import FaqIndex, choose, is_chatter
 from models.faq_service import item_entries
-from models.framework_file import read as read_framework
-from models.frameworks import SHIPPED
 from models.thai_text import normalise
+from models.year.framework_file import read as read_framework
+from models.year.frameworks import SHIPPED
 
 CASES = Path(__file__).resolve().parent.parent / "tests" / "faq"
 EVAL = CASES / "eval.yaml"

@@ -11,13 +11,14 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from models.base import local_today, utcnow
-from models.calendar import round_year, thai_date
 from models.faq import FaqEntry
 from models.faq_file import OFF_TOPIC, PLACEHOLDER, read_off_topic
 from models.faq_index import FaqIndex, Match, is_chatter
-from models.frameworks import active_framework
 from models.oit_context import current_phase, phases
-from models.registry.tables import Framework, FrameworkItem, Milestone, Phase, Province
+from models.registry.tables import Province
+from models.year import Framework, FrameworkItem, Milestone, Phase
+from models.year.calendar import round_year, thai_date
+from models.year.frameworks import active_framework
 
 CHECK_MANUAL = "โปรดตรวจสอบคู่มือของปีปัจจุบัน"
 DATA_YEAR = {"assessed": "ของปีงบประมาณที่ประเมิน ({year})", "previous": "ของปีงบประมาณก่อนหน้า ({year})"}

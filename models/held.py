@@ -8,8 +8,8 @@ from sqlalchemy import DateTime, Index, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, local_today, utcnow
-from models.calendar import thai_date
 from models.line_text import pack
+from models.year.calendar import thai_date
 
 HEADER = "ข่าวจากบอท:"
 HELD_LIMIT = 4500  # UTF-16 units: one held text, with the header, always fits one LINE text

@@ -8,9 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import oit_progress as progress
-from models.calendar import thai_date, thai_month
 from models.faq import OpenQuestion
-from models.frameworks import active_framework
 from models.line_text import TEXT_LIMIT, cut, units
 from models.link_verdict import PROBLEMS
 from models.notifications import MILESTONES, Candidate
@@ -19,6 +17,8 @@ from models.registry.chats import Person
 from models.registry.tables import Agency, Province, RoleGrant
 from models.respondent_notice import respondents_reminder
 from models.submissions import APPROVED, CURRENT, FIX, MISSING, PENDING, LinkCheck, Submission
+from models.year.calendar import thai_date, thai_month
+from models.year.frameworks import active_framework
 
 MAX_UNITS, MAX_MENTIONS, MAX_MESSAGES = TEXT_LIMIT, 20, 5
 

@@ -10,11 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.base import BANGKOK
-from models.calendar import round_year
 from models.numbers import parse_int
 from models.registry.chats import Group
-from models.registry.tables import ChatSetup, Milestone, Phase, Province
-from models.working_days import next_working_day, previous_working_day
+from models.registry.tables import ChatSetup, Province
+from models.year import Milestone, Phase
+from models.year.calendar import round_year
+from models.year.working_days import next_working_day, previous_working_day
 
 log = logging.getLogger(__name__)
 SEND_AT = dt.time(9, 0)

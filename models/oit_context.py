@@ -9,10 +9,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.base import local_today
-from models.calendar import round_year
-from models.frameworks import active_framework
 from models.registry.agency_lookup import clear_winner, find_agencies
-from models.registry.tables import Agency, Framework, Phase, Province
+from models.registry.tables import Agency, Province
+from models.year import Framework, Phase
+from models.year.calendar import round_year
+from models.year.frameworks import active_framework
 
 CODE = re.compile(r"[A-Za-z]{1,4}[0-9]{2,}|[0-9]{4,}")
 

@@ -11,9 +11,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from models.oit_records import natural_key
-from models.registry.tables import Agency, Framework, FrameworkItem
-from models.safe_expression import evaluate
+from models.registry.tables import Agency
 from models.submissions import APPROVED, CURRENT, FIX, MISSING, PENDING, Submission, ToolScore
+from models.year import Framework, FrameworkItem
+from models.year.safe_expression import evaluate
 
 TOOLS = ("IIT", "EIT")
 

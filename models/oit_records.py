@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.link_verdict import PROBLEMS, UNCHECKED
-from models.registry.tables import Agency, Framework, FrameworkItem
+from models.registry.tables import Agency
 from models.submissions import (
     CURRENT,
     MISSING,
@@ -21,6 +21,7 @@ from models.submissions import (
     LinkCheck,
     Submission,
 )
+from models.year import Framework, FrameworkItem
 
 DIGITS = re.compile(r"([0-9]+)")
 

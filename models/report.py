@@ -13,13 +13,13 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from models import oit_progress as progress
-from models.calendar import BE_OFFSET, thai_date, thai_month
-from models.frameworks import active_framework
 from models.numbers import to_ascii
 from models.oit_progress import end_of_day_utc
 from models.registry.agency_names import KIND_LABELS
 from models.registry.tables import Agency, Province
 from models.submissions import APPROVED, FIX, MISSING, PENDING, Submission
+from models.year.calendar import BE_OFFSET, thai_date, thai_month
+from models.year.frameworks import active_framework
 
 MARKS = {APPROVED: "ผ่าน", PENDING: "รอตรวจ", FIX: "แก้ไข", MISSING: ""}
 FILLS = {APPROVED: "C8E6C9", PENDING: "FFF59D", FIX: "FFCDD2", MISSING: "EEEEEE"}

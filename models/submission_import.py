@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 
 from models import oit_records
 from models.oit_parser import find_items, find_links
-from models.registry.tables import Agency, Framework, Province
+from models.registry.tables import Agency, Province
 from models.submissions import APPROVED, FIX, PENDING
 from models.url_rules import url_problem
+from models.year import Framework
 
 COLUMNS = ("code", "item", "url")
 STATUSES = {

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
 
 from pythainlp.corpus import thai_words
 from pythainlp.tokenize import word_tokenize
 from pythainlp.util import Trie
 
+from models.base import DATA_DIR
 from models.numbers import THAI_DIGITS
 from models.oit_parser import ITEM
 
-TERMS = Path(__file__).resolve().parent.parent / "data" / "faq" / "terms.txt"
+TERMS = DATA_DIR / "faq" / "terms.txt"
 # Spellings officers use for the same thing; applied to the whole text before segmenting.
 SPELLINGS = [
     (r"ป\.?\s?ป\.?\s?ช\.?", "ปปช"),

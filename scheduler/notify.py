@@ -31,7 +31,7 @@ from models.notifications import BANGKOK, Candidate, candidates_between, groups_
 from models.queues.outbox import OutboxMessage
 from models.registry.chats import Group, Person
 from models.registry.tables import Province
-from models.working_days import is_working_day, next_working_day
+from models.year.working_days import is_working_day, next_working_day
 
 log = logging.getLogger(__name__)
 

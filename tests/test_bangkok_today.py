@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from bot.chat import chat_ids
 from bot.eventfactory import text_event
-from models import Phase
-from models.calendar import thai_date
 from models.demo import DEMO_COORDINATOR, GROUPS
+from models.year import Phase
+from models.year.calendar import thai_date
 
 LOCAL, COORDS = chat_ids(GROUPS["local"], "")[0], chat_ids(GROUPS["coordinators"], "")[0]
 COORDINATOR = chat_ids(None, DEMO_COORDINATOR)[1]

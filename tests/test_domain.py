@@ -7,12 +7,12 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from models import Framework, FrameworkItem
-from models.framework_file import FrameworkError, read
-from models.frameworks import shipped_files
 from models.oit_context import resolve_agency
 from models.registry import Agency
 from models.registry.agency_lookup import clear_winner, find_agencies
+from models.year import Framework, FrameworkItem
+from models.year.framework_file import FrameworkError, read
+from models.year.frameworks import shipped_files
 
 CSV = """code,name,type,district,website,itas_code,iit_target
 L1,องค์การบริหารส่วนตำบลบางระจัน,อบต.,บางระจัน,bangrachan-sao.go.th,2001,30

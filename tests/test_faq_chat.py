@@ -9,7 +9,7 @@ import re
 import pytest
 
 from bot.eventfactory import text_event
-from models.calendar import default_calendar, fiscal_year_of, thai_date
+from models.year.calendar import default_calendar, fiscal_year_of, thai_date
 from tests.test_oit_chat import COORDINATOR, COORDS, LOCAL, text_of
 
 

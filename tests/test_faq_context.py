@@ -160,7 +160,7 @@ def test_provinces_without_local_entries_share_one_index(ask, runner, db):
     import datetime as dt
 
     from models.faq_service import index_key
-    from models.frameworks import active_framework
+    from models.year.frameworks import active_framework
 
     with db.session() as session:
         province_named(session, "อ่างทอง", create=True)

@@ -42,10 +42,10 @@ def queued(db) -> dict[str, OutboxMessage]:
 
 def add_other_province(db) -> int:
     """A second province with the demo's calendar, three groups and two agencies."""
-    from models import Phase
-    from models.calendar import replace, show
     from models.registry import ChatSetup, Province
     from models.registry.agency_import import import_agencies, province_named
+    from models.year import Phase
+    from models.year.calendar import replace, show
 
     with db.session() as session:
         first = session.scalar(select(Province))

@@ -19,7 +19,7 @@ from models.demo import GROUPS
 from models.notifications import BANGKOK
 from models.queues import OutboxMessage
 from models.registry import Group
-from models.working_days import is_working_day
+from models.year.working_days import is_working_day
 from scheduler.jobs import TASKS
 from scheduler.notify import send
 
@@ -162,9 +162,9 @@ def test_a_held_notice_rides_on_the_next_reply_in_that_group(
 
 
 def test_nothing_goes_to_a_group_whose_agencies_are_all_done(demo, db, runner):
-    from models.frameworks import active_framework
     from models.oit_records import items_of, record
     from models.registry import Agency, Province
+    from models.year.frameworks import active_framework
 
     at = dt.datetime(2027, 1, 28, 9, tzinfo=BANGKOK)
     with db.session() as session:
@@ -203,9 +203,9 @@ def test_mentions_stay_within_line_limits():
 def test_a_deadline_moved_by_chat_replans_the_clock(demo, db):
     from apscheduler.schedulers.background import BackgroundScheduler
 
-    from models import Phase
-    from models.calendar import parse_thai_date  # noqa: F401
     from models.registry import Province
+    from models.year import Phase
+    from models.year.calendar import parse_thai_date  # noqa: F401
     from scheduler.clock import apply_plan
     from scheduler.jobs import planned_jobs
 
@@ -270,9 +270,9 @@ def test_links_are_rechecked_before_each_phase_deadline_once(demo, db, runner):
     from tests.test_oit_chat import SITE
 
     runner.invoke(args=["agencies", "bind-user", "Uadmin01", "L004"])
-    from models.frameworks import active_framework
     from models.oit_records import record
     from models.registry import Agency, Province
+    from models.year.frameworks import active_framework
 
     with db.session() as session:
         agency = session.scalar(select(Agency).where(Agency.code == "L004"))

@@ -7,10 +7,11 @@ import json
 from sqlalchemy import select
 
 from bot.eventfactory import postback_event
-from models import Framework, Submission
-from models.framework_file import read
-from models.frameworks import SHIPPED
+from models import Submission
 from models.oit_progress import simulate
+from models.year import Framework
+from models.year.framework_file import read
+from models.year.frameworks import SHIPPED
 from tests.test_oit_chat import COORDINATOR, COORDS, LOCAL, SITE, current, say, text_of  # noqa: F401 (fixture)
 
 
@@ -126,10 +127,10 @@ def test_import_a_precheck_sheet_and_stats(say, runner, db, tmp_path):
 def test_phase_punctuality_and_honour_list_come_from_history(runner, db):
     import datetime as dt
 
-    from models.frameworks import active_framework
     from models.oit_records import items_of, record, withdraw
     from models.oit_summary import summary_text
     from models.registry import Agency, Province
+    from models.year.frameworks import active_framework
 
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     today = dt.date(2027, 5, 1)  # after the demo's three phase deadlines (31 Jan, 31 Mar, 25 Apr)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from pathlib import Path
 
 import yaml
 
-HOLIDAYS = Path(__file__).resolve().parent.parent / "data" / "holidays" / "thailand.yaml"
+from models.base import DATA_DIR
+
+HOLIDAYS = DATA_DIR / "holidays" / "thailand.yaml"
 
 
 @lru_cache(maxsize=1)

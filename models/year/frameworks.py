@@ -10,12 +10,12 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from models import framework_file
-from models.base import utcnow
-from models.calendar import round_year
-from models.registry.tables import Framework, FrameworkItem, Province
+from models.base import DATA_DIR, utcnow
+from models.registry.tables import Province
+from models.year import Framework, FrameworkItem, framework_file
+from models.year.calendar import round_year
 
-SHIPPED = Path(__file__).resolve().parent.parent / "data" / "frameworks"
+SHIPPED = DATA_DIR / "frameworks"
 
 
 def shipped_files() -> list[Path]:

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from models import safe_expression
+from models.year import safe_expression
 
 SCHEMES = {"nacc", "obec", "ovec", "moph"}
 STATUSES = {"official", "reconstructed", "provisional"}

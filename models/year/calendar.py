@@ -9,7 +9,8 @@ from pythainlp.util import thai_digit_to_arabic_digit, thai_strftime, thai_strpt
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from models.registry.tables import Milestone, Phase, Province
+from models.registry.tables import Province
+from models.year import Milestone, Phase
 
 BE_OFFSET = 543
 
