@@ -23,10 +23,10 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert, select  # noqa: E402
 
 from bot import create_app  # noqa: E402
-from models import Submission  # noqa: E402
 from models.base import utcnow  # noqa: E402
 from models.notifications import BANGKOK  # noqa: E402
-from models.oit_records import items_of  # noqa: E402
+from models.oit import Submission  # noqa: E402
+from models.oit.records import items_of  # noqa: E402
 from models.registry import Agency, ChatSetup, Group, Person, Province, RoleGrant  # noqa: E402
 from models.year import Phase  # noqa: E402
 from models.year.frameworks import load_shipped  # noqa: E402

@@ -21,9 +21,9 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert  # noqa: E402
 
 from bot import create_app  # noqa: E402
-from models import Submission, ToolScore  # noqa: E402
-from models.oit_records import items_of  # noqa: E402
-from models.oit_summary import summary_text  # noqa: E402
+from models.oit import Submission, ToolScore  # noqa: E402
+from models.oit.records import items_of  # noqa: E402
+from models.oit.summary import summary_text  # noqa: E402
 from models.registry import Agency, Province  # noqa: E402
 from models.year import Phase  # noqa: E402
 from models.year.frameworks import load_shipped  # noqa: E402

@@ -21,8 +21,8 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.exceptions import NewConnectionError, SSLError
 from urllib3.util.ssl_match_hostname import CertificateError
 
-from models.link_verdict import Fetched
-from models.url_rules import is_public_address
+from models.oit.link_verdict import Fetched
+from models.oit.url_rules import is_public_address
 
 MAX_REDIRECTS = 5
 CONNECT_SECONDS = 3.0

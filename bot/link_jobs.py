@@ -16,10 +16,10 @@ from sqlalchemy import select
 from bot.health import Pulse
 from bot.link_fetch import fetch
 from models.base import utcnow
-from models.link_verdict import APART, DEAD, RECHECK_AFTER, UNREACHABLE, page_title, verdict
+from models.oit.link_verdict import APART, DEAD, RECHECK_AFTER, UNREACHABLE, page_title, verdict
+from models.oit.submissions import CURRENT, LinkCheck, Submission
 from models.queues.claims import claim, hold
 from models.registry.tables import Agency
-from models.submissions import CURRENT, LinkCheck, Submission
 from models.year import Framework, FrameworkItem
 
 log = logging.getLogger(__name__)

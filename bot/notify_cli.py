@@ -131,7 +131,7 @@ def budget_command(as_json: bool):
 )
 def report_command(province: str, month: str, out: str | None):
     """Write the monthly XLSX report (agency × item matrix) the coordinators receive by link."""
-    from models.report import build_workbook, file_name, parse_month, report_rows
+    from models.oit.report import build_workbook, file_name, parse_month, report_rows
 
     today = dt.datetime.now(BANGKOK).date()
     try:

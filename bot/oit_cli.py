@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 
 from bot.db import get_db
 from bot.domain_cli import _province, today
-from models import Submission
 from models.base import utcnow
+from models.oit import Submission
+from models.oit.sheet_import import COLUMNS, import_submissions
 from models.registry.agency_import import read_rows
-from models.submission_import import COLUMNS, import_submissions
 from models.year.frameworks import active_framework
 
 submissions_cli = click.Group("submissions", help="ลิงก์ OIT ที่หน่วยงานส่ง")

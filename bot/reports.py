@@ -11,8 +11,8 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from bot.db import get_db
 from models.notifications import BANGKOK
+from models.oit.report import build_workbook, file_name, report_rows
 from models.registry import Province
-from models.report import build_workbook, file_name, report_rows
 
 blueprint = Blueprint("reports", __name__)
 VALID_SECONDS = 7 * 24 * 3600

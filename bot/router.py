@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from bot.events import Event
 from bot.replies import Reply
 from models.base import local_today
-from models.oit_parser import ITEM
+from models.oit.parser import ITEM
 
 Handler = Callable[["Context", str], Reply | None]
 Middleware = Callable[["Context", str, Handler], Reply | None]

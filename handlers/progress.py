@@ -7,16 +7,16 @@ from bot.router import Context, Router
 from handlers.cards import agency_choices, flex, status_card
 from handlers.permissions import COORDINATOR_ONLY
 from models import held
-from models import oit_progress as progress
-from models.oit_context import current_phase, framework_for, resolve_agency
-from models.oit_notices import untold
-from models.oit_progress import Simulated
-from models.oit_records import current, item_status
-from models.oit_summary import summary_text
+from models.oit import progress
+from models.oit.context import current_phase, framework_for, resolve_agency
+from models.oit.news import untold
+from models.oit.progress import Simulated
+from models.oit.records import current, item_status
+from models.oit.submissions import APPROVED, FIX, MISSING, PENDING
+from models.oit.summary import summary_text
 from models.registry import roles
 from models.registry.agency_lookup import find_agencies
 from models.registry.tables import Agency, Province
-from models.submissions import APPROVED, FIX, MISSING, PENDING
 from models.year.calendar import thai_date
 
 ESTIMATE = "คะแนนจำลองเป็นการประมาณการจากผลตรวจของจังหวัด ไม่ใช่ผลทางการของ ป.ป.ช."

@@ -9,13 +9,13 @@ from bot.replies import Reply
 from bot.router import Context, Router
 from handlers.permissions import known_person
 from handlers.progress import ESTIMATE, _agency, _simulated
-from models import oit_progress as progress
 from models.numbers import WHOLE, parse_decimal, parse_int
-from models.oit_context import framework_for
-from models.oit_progress import Simulated
+from models.oit import progress
+from models.oit.context import framework_for
+from models.oit.progress import Simulated
+from models.oit.submissions import RespondentCount, ToolScore, tool_row
 from models.registry import roles
 from models.registry.tables import Agency
-from models.submissions import RespondentCount, ToolScore, tool_row
 
 # Numbers are taken loosely here (any script's digits, letters stuck on) so that a wrong one is
 # explained, not left in the text as if it named an agency; read_pairs then holds them to WHOLE.

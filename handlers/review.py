@@ -8,16 +8,17 @@ from bot.replies import Outgoing, Reply, text_message
 from bot.router import Context, Router
 from handlers.cards import agency_choices, flex, review_carousel
 from handlers.permissions import COORDINATOR_ONLY
-from models import oit_records, outcomes
+from models import outcomes
 from models.line_text import cut
-from models.link_verdict import PROBLEMS, UNCHECKED, VERDICT_TEXT
 from models.numbers import WHOLE, parse_int
-from models.oit_context import framework_for, resolve_agency
-from models.oit_parser import ITEM, find_items
+from models.oit import records as oit_records
+from models.oit.context import framework_for, resolve_agency
+from models.oit.link_verdict import PROBLEMS, UNCHECKED, VERDICT_TEXT
+from models.oit.parser import ITEM, find_items
+from models.oit.submissions import APPROVED, CURRENT, FIX, PENDING, Submission
 from models.registry import roles
 from models.registry.agency_lookup import find_agencies
 from models.registry.tables import Agency
-from models.submissions import APPROVED, CURRENT, FIX, PENDING, Submission
 
 VERDICT = re.compile(r"(ผ่าน|แก้ไข|แก้)")
 BY_ID = re.compile(rf"^#({WHOLE})")

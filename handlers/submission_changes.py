@@ -5,11 +5,11 @@ from __future__ import annotations
 from bot.replies import Reply
 from bot.router import Context, Router
 from handlers.submissions import _event_time, record_lines
-from models import oit_records
-from models.oit_parser import has_item_link, parse_links
+from models.oit import records as oit_records
+from models.oit.parser import has_item_link, parse_links
+from models.oit.submissions import SUPERSEDED
 from models.registry import roles
 from models.registry.tables import Agency
-from models.submissions import SUPERSEDED
 
 
 def message_edited(ctx: Context, args: str) -> Reply | None:

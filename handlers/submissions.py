@@ -7,14 +7,15 @@ import datetime as dt
 from bot.replies import Reply
 from bot.router import Context, Router
 from handlers.permissions import COORDINATOR_ONLY, known_person
-from models import held, oit_records
-from models.oit_context import framework_for, looks_like_code, resolve_agency
-from models.oit_notices import untold
-from models.oit_parser import ITEM, ParsedLinks, find_items, has_item_link, parse_links
+from models import held
+from models.oit import records as oit_records
+from models.oit.context import framework_for, looks_like_code, resolve_agency
+from models.oit.news import untold
+from models.oit.parser import ITEM, ParsedLinks, find_items, has_item_link, parse_links
+from models.oit.url_rules import url_problem, url_warnings
 from models.registry import roles
 from models.registry.agency_names import short_name
 from models.registry.tables import Agency
-from models.url_rules import url_problem, url_warnings
 
 NOT_ADMIN = "คุณยังไม่ได้เป็นแอดมินของหน่วยงานใด พิมพ์ ลงทะเบียน <ชื่อหน่วยงาน> ก่อนส่งลิงก์"
 WAITING = "คำขอเป็นแอดมินของคุณยังรอผู้ประสานงานจังหวัดยืนยัน จึงยังไม่ได้บันทึกลิงก์ ส่งใหม่ได้หลังได้รับการยืนยัน"

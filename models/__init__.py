@@ -3,12 +3,12 @@
 from models.base import Base, utcnow
 from models.faq import FaqEntry, OpenQuestion
 from models.held import HeldNotice
+from models.oit.submissions import LinkCheck, RespondentCount, Submission, ToolScore
 from models.queues.inbox import InboxEvent
 from models.queues.outbox import OutboxMessage, SentMessage
 from models.queues.runtime import Heartbeat, Lease
 from models.registry.chats import Group, Person
 from models.registry.tables import Agency, AuditEntry, ChatSetup, Province, RoleGrant
-from models.submissions import LinkCheck, RespondentCount, Submission, ToolScore
 from models.year import Framework, FrameworkItem, Milestone, Phase
 
 __all__ = [

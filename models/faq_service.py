@@ -14,7 +14,7 @@ from models.base import local_today, utcnow
 from models.faq import FaqEntry
 from models.faq_file import OFF_TOPIC, PLACEHOLDER, read_off_topic
 from models.faq_index import FaqIndex, Match, is_chatter
-from models.oit_context import current_phase, phases
+from models.oit.context import current_phase, phases
 from models.registry.tables import Province
 from models.year import Framework, FrameworkItem, Milestone, Phase
 from models.year.calendar import round_year, thai_date

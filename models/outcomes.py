@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session
 from models import held, notice_limits
 from models.line_text import cut
 from models.notice_text import admins_of
-from models.oit_records import natural_key
+from models.oit.records import natural_key
+from models.oit.submissions import APPROVED, Submission
 from models.registry import roles
 from models.registry.chats import Person
 from models.registry.tables import Agency, RoleGrant
-from models.submissions import APPROVED, Submission
 
 KEY_LIMIT = 200  # HeldNotice.key
 TOLD_BY_PUSH = " · แจ้งผู้ขอทางแชตส่วนตัวแล้ว"

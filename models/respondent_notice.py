@@ -8,9 +8,9 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.oit_summary import group_agencies
+from models.oit.submissions import RespondentCount
+from models.oit.summary import group_agencies
 from models.registry.tables import Province
-from models.submissions import RespondentCount
 from models.year.calendar import thai_date
 from models.year.frameworks import active_framework
 

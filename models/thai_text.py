@@ -11,7 +11,7 @@ from pythainlp.util import Trie
 
 from models.base import DATA_DIR
 from models.numbers import THAI_DIGITS
-from models.oit_parser import ITEM
+from models.oit.parser import ITEM
 
 TERMS = DATA_DIR / "faq" / "terms.txt"
 # Spellings officers use for the same thing; applied to the whole text before segmenting.

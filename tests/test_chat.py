@@ -219,8 +219,8 @@ def test_an_admin_sends_two_lines_sees_the_card_and_a_coordinator_approves_by_nu
 ):
     from sqlalchemy import select
 
-    from models import Submission
     from models.demo import DEMO_COORDINATOR, GROUPS
+    from models.oit import Submission
     from models.registry import Agency
 
     assert runner.invoke(args=["seed-demo"]).exit_code == 0

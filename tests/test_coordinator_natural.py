@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from bot.chat import chat_ids
 from models.demo import DEMO_COORDINATOR, GROUPS
+from models.oit.submissions import ToolScore
 from models.registry import RoleGrant
-from models.submissions import ToolScore
 
 LOCAL, COORDS = chat_ids(GROUPS["local"], "")[0], chat_ids(GROUPS["coordinators"], "")[0]
 REGIONAL = chat_ids(GROUPS["regional"], "")[0]

@@ -7,7 +7,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from models.oit_context import resolve_agency
+from models.oit.context import resolve_agency
 from models.registry import Agency
 from models.registry.agency_lookup import clear_winner, find_agencies
 from models.year import Framework, FrameworkItem

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from bot import link_fetch
 from bot.link_fetch import fetch
 from bot.link_jobs import LinkChecker
-from models import LinkCheck
-from models.link_verdict import (
+from models.oit import LinkCheck
+from models.oit.link_verdict import (
     DEAD,
     LOGIN,
     OK,

@@ -16,9 +16,9 @@ from sqlalchemy import select
 from bot import link_jobs
 from bot.link_fetch import fetch
 from bot.link_jobs import LinkChecker
-from models import LinkCheck
-from models.link_verdict import DEAD, UNCHECKED, Fetched, verdict
-from models.url_rules import is_public_address, url_problem
+from models.oit import LinkCheck
+from models.oit.link_verdict import DEAD, UNCHECKED, Fetched, verdict
+from models.oit.url_rules import is_public_address, url_problem
 
 TIMEOUT = 2.0
 DRIP_SECONDS = 30  # the server gives up by then, so the old code fails instead of hanging

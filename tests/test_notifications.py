@@ -162,7 +162,7 @@ def test_a_held_notice_rides_on_the_next_reply_in_that_group(
 
 
 def test_nothing_goes_to_a_group_whose_agencies_are_all_done(demo, db, runner):
-    from models.oit_records import items_of, record
+    from models.oit.records import items_of, record
     from models.registry import Agency, Province
     from models.year.frameworks import active_framework
 
@@ -266,11 +266,11 @@ def test_monthly_report_link_and_cli_serve_the_same_matrix(demo, db, runner, cli
 
 
 def test_links_are_rechecked_before_each_phase_deadline_once(demo, db, runner):
-    from models import LinkCheck
+    from models.oit import LinkCheck
     from tests.test_oit_chat import SITE
 
     runner.invoke(args=["agencies", "bind-user", "Uadmin01", "L004"])
-    from models.oit_records import record
+    from models.oit.records import record
     from models.registry import Agency, Province
     from models.year.frameworks import active_framework
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from bot.chat import chat_ids
 from bot.eventfactory import base_event, text_event
-from models import Submission
 from models.demo import DEMO_COORDINATOR, GROUPS
+from models.oit import Submission
 
 LOCAL, COORDS = chat_ids(GROUPS["local"], "")[0], chat_ids(GROUPS["coordinators"], "")[0]
 COORDINATOR = chat_ids(None, DEMO_COORDINATOR)[1]

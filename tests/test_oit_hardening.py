@@ -10,9 +10,8 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from bot.eventfactory import text_event
-from models import LinkCheck, RespondentCount, Submission
-from models import oit_parser as parser
-from models.oit_parser import find_items, find_links, has_item_link, parse_links
+from models.oit import LinkCheck, RespondentCount, Submission, parser
+from models.oit.parser import find_items, find_links, has_item_link, parse_links
 from tests.test_oit_chat import COORDINATOR, COORDS, LOCAL, SITE, say, text_of  # noqa: F401 (fixture)
 
 U = "https://www.bangrachan-sao.go.th/p"
@@ -137,7 +136,7 @@ def test_two_links_of_one_item_are_judged_separately(say, db):
 
 
 def test_link_problems_rows_come_from_the_models_layer(say, db):
-    from models.oit_records import link_problems
+    from models.oit.records import link_problems
     from models.registry import Province
 
     say(f"O1 {SITE}/a {SITE}/b")

@@ -11,13 +11,13 @@ from sqlalchemy import select
 
 from bot.chat import chat_ids
 from bot.link_jobs import LinkChecker
-from models import LinkCheck
-from models.link_verdict import DEAD, UNREACHABLE, Fetched, verdict
-from models.oit_parser import has_item_link, parse_links
-from models.oit_records import natural_key
-from models.oit_summary import summary_text
+from models.oit import LinkCheck
+from models.oit.link_verdict import DEAD, UNREACHABLE, Fetched, verdict
+from models.oit.parser import has_item_link, parse_links
+from models.oit.records import natural_key
+from models.oit.summary import summary_text
+from models.oit.url_rules import url_warnings
 from models.registry import Province
-from models.url_rules import url_warnings
 from tests.test_oit_chat import COORDINATOR, COORDS, LOCAL, SITE, current, say, text_of  # noqa: F401
 
 S = "https://www.bangrachan-sao.go.th"
@@ -253,7 +253,7 @@ def test_the_summary_does_not_list_an_empty_honour_roll(say, db):
 
 
 def test_codes_side_by_side_or_a_range_share_the_link_that_follows():
-    from models.oit_parser import parse_links
+    from models.oit.parser import parse_links
 
     for text, codes in [
         (f"O1, O2 {SITE}/x", ["O1", "O2"]),

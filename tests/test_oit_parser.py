@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from models.oit_parser import find_items, has_item_link, parse_links
-from models.url_rules import url_problem, url_warnings
+from models.oit.parser import find_items, has_item_link, parse_links
+from models.oit.url_rules import url_problem, url_warnings
 
 U = "https://www.bangrachan-sao.go.th/p"
 CASES = [

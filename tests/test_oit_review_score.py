@@ -7,8 +7,8 @@ import json
 from sqlalchemy import select
 
 from bot.eventfactory import postback_event
-from models import Submission
-from models.oit_progress import simulate
+from models.oit import Submission
+from models.oit.progress import simulate
 from models.year import Framework
 from models.year.framework_file import read
 from models.year.frameworks import SHIPPED
@@ -127,8 +127,8 @@ def test_import_a_precheck_sheet_and_stats(say, runner, db, tmp_path):
 def test_phase_punctuality_and_honour_list_come_from_history(runner, db):
     import datetime as dt
 
-    from models.oit_records import items_of, record, withdraw
-    from models.oit_summary import summary_text
+    from models.oit.records import items_of, record, withdraw
+    from models.oit.summary import summary_text
     from models.registry import Agency, Province
     from models.year.frameworks import active_framework
 
@@ -160,7 +160,7 @@ def test_phase_punctuality_and_honour_list_come_from_history(runner, db):
 
 
 def test_coordinators_see_link_problems(say, db):
-    from models import LinkCheck
+    from models.oit import LinkCheck
 
     _submit(say)
     with db.session() as session:

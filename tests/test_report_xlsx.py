@@ -24,7 +24,7 @@ def cells(data: bytes) -> list[list]:
 
 
 def test_report_rows_are_plain_values_and_the_workbook_needs_no_session(runner, db):
-    from models.report import build_workbook, report_rows
+    from models.oit.report import build_workbook, report_rows
 
     seed(runner)
     with db.session() as session:
@@ -41,7 +41,7 @@ def test_link_and_cli_build_the_workbook_with_no_connection_held(
     from openpyxl import Workbook
 
     from bot import reports
-    from models import report
+    from models.oit import report
 
     seed(runner)
     held = []

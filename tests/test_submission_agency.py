@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from bot.chat import chat_ids
 from bot.eventfactory import text_event
-from models import Submission
 from models.demo import GROUPS
+from models.oit import Submission
 from models.registry import Agency
 from models.registry.agency_import import import_agencies, province_named
 

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import oit_records
-from models.oit_parser import find_items, find_links
+from models.oit import records as oit_records
+from models.oit.parser import find_items, find_links
+from models.oit.submissions import APPROVED, FIX, PENDING
+from models.oit.url_rules import url_problem
 from models.registry.tables import Agency, Province
-from models.submissions import APPROVED, FIX, PENDING
-from models.url_rules import url_problem
 from models.year import Framework
 
 COLUMNS = ("code", "item", "url")

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.line_text import cut
-from models.link_verdict import TOLD, VERDICT_TEXT
-from models.oit_records import natural_key, urls_of
-from models.submissions import APPROVED, CURRENT, FIX, LinkCheck, Submission
+from models.oit.link_verdict import TOLD, VERDICT_TEXT
+from models.oit.records import natural_key, urls_of
+from models.oit.submissions import APPROVED, CURRENT, FIX, LinkCheck, Submission
 
 MAX_LINES = 10
 

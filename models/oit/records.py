@@ -10,9 +10,8 @@ from typing import NamedTuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.link_verdict import PROBLEMS, UNCHECKED
-from models.registry.tables import Agency
-from models.submissions import (
+from models.oit.link_verdict import PROBLEMS, UNCHECKED
+from models.oit.submissions import (
     CURRENT,
     MISSING,
     PENDING,
@@ -21,6 +20,7 @@ from models.submissions import (
     LinkCheck,
     Submission,
 )
+from models.registry.tables import Agency
 from models.year import Framework, FrameworkItem
 
 DIGITS = re.compile(r"([0-9]+)")

@@ -10,9 +10,9 @@ from functools import lru_cache
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from models.oit_records import natural_key
+from models.oit.records import natural_key
+from models.oit.submissions import APPROVED, CURRENT, FIX, MISSING, PENDING, Submission, ToolScore
 from models.registry.tables import Agency
-from models.submissions import APPROVED, CURRENT, FIX, MISSING, PENDING, Submission, ToolScore
 from models.year import Framework, FrameworkItem
 from models.year.safe_expression import evaluate
 

@@ -12,12 +12,12 @@ from openpyxl.styles import Font, PatternFill
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from models import oit_progress as progress
 from models.numbers import to_ascii
-from models.oit_progress import end_of_day_utc
+from models.oit import progress
+from models.oit.progress import end_of_day_utc
+from models.oit.submissions import APPROVED, FIX, MISSING, PENDING, Submission
 from models.registry.agency_names import KIND_LABELS
 from models.registry.tables import Agency, Province
-from models.submissions import APPROVED, FIX, MISSING, PENDING, Submission
 from models.year.calendar import BE_OFFSET, thai_date, thai_month
 from models.year.frameworks import active_framework
 

@@ -7,12 +7,12 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models import oit_progress as progress
-from models.oit_context import current_phase, phases
-from models.oit_records import natural_key
+from models.oit import progress
+from models.oit.context import current_phase, phases
+from models.oit.records import natural_key
+from models.oit.submissions import APPROVED, MISSING
 from models.registry.agency_names import LOCAL_KINDS
 from models.registry.tables import Agency, Province
-from models.submissions import APPROVED, MISSING
 from models.year.calendar import round_year, thai_date
 from models.year.frameworks import active_framework
 

@@ -78,7 +78,7 @@ class LinkCheck(Base):
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"))
     url: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10), default="pending")  # pending | done
-    verdict: Mapped[str | None] = mapped_column(String(16))  # see models.link_verdict
+    verdict: Mapped[str | None] = mapped_column(String(16))  # see models.oit.link_verdict
     note: Mapped[str | None] = mapped_column(String(300))
     http_status: Mapped[int | None] = mapped_column(Integer)
     final_url: Mapped[str | None] = mapped_column(Text)
