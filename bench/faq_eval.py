@@ -1,4 +1,4 @@
-"""FAQ quality on tests/faq/eval.yaml: top-1, abstention, per category, time per question.
+"""FAQ quality on bench/faq/eval.yaml: top-1, abstention, per category, time per question.
 
 Targets: top-1 ≥ 90 %, abstention ≥ 90 %, p95 < 20 ms per question, start-up < 3 s
 (measured in new processes, cold and with the vector file a worker keeps between starts).
@@ -23,7 +23,7 @@ def ready(vector_file: Path | None = None):
     """Start-up as a worker does it: import, read the files, build the index, answer once.
     Returns the index, the whole time, and the part after the imports (load + index)."""
     start = time.perf_counter()
-    from models.faq_offline import offline_index
+    from bench.faq_offline import offline_index
 
     imported = time.perf_counter()
     index = offline_index(vector_file)
@@ -57,7 +57,7 @@ def main() -> int:
         _, whole, after = ready(Path(sys.argv[2]))
         print(f"{whole:.3f} {after:.3f}")
         return 0
-    from models.faq_offline import evaluate, load_cases
+    from bench.faq_offline import evaluate, load_cases
 
     index, *_ = ready()
     result = evaluate(index, load_cases())
@@ -87,8 +87,7 @@ def main() -> int:
 def calibrate(index) -> None:
     import numpy as np
 
-    from models.faq_index import ENCODER_WEIGHT, THRESHOLD
-    from models.faq_offline import (
+    from bench.faq_offline import (
         calibrate,
         calibration_folds,
         case_parts,
@@ -96,6 +95,7 @@ def calibrate(index) -> None:
         load_cases,
         outcomes,
     )
+    from models.faq.index import ENCODER_WEIGHT, THRESHOLD
 
     def figures(results: list[dict]) -> str:
         return "; ".join(

@@ -28,7 +28,7 @@ from bot.events import Event  # noqa: E402
 from bot.router import Context  # noqa: E402
 from models.base import utcnow  # noqa: E402
 from models.demo import GROUPS  # noqa: E402
-from models.thai_text import tokens  # noqa: E402
+from models.faq.thai_text import tokens  # noqa: E402
 
 SIZE, RUNS, TARGET_MS = 5000, 5, 50
 LOCAL = chat_ids(GROUPS["local"], "")[0]

@@ -12,9 +12,9 @@ from flask import Flask
 from bot.db import get_db
 from bot.domain_cli import _province, today
 from models.base import utcnow
-from models.faq import local_entries, promote
-from models.faq_file import FAQ_DIR, FaqError, read, read_dir, read_off_topic
-from models.faq_service import decide, province_with_calendar, store, use_vector_file
+from models.faq.answering import decide, province_with_calendar, store, use_vector_file
+from models.faq.entries import local_entries, promote
+from models.faq.files import FAQ_DIR, FaqError, read, read_dir, read_off_topic
 from models.registry import roles
 
 faq_cli = click.Group("faq", help="คลังคำถามที่พบบ่อย")

@@ -249,7 +249,7 @@ class Worker:
 
     def warm_up(self) -> None:
         """Build the FAQ index before the first question, outside any write transaction."""
-        from models.faq_service import unbuilt_indexes, warm_up
+        from models.faq.answering import unbuilt_indexes, warm_up
 
         with self.db.session() as session:
             unbuilt = unbuilt_indexes(session)

@@ -6,9 +6,9 @@ from bot.replies import Reply, text_message
 from bot.router import Context, Router
 from handlers.coordinator_notices import NOWHERE, SENT, to_coordinators
 from handlers.help import HINT
-from models.faq import askers, greet_once, keep_question, looks_like_question
-from models.faq_index import chatter_kind
-from models.faq_service import decide
+from models.faq.answering import decide
+from models.faq.entries import askers, greet_once, keep_question, looks_like_question
+from models.faq.index import chatter_kind
 from models.line_text import cut, units
 from models.registry import roles
 

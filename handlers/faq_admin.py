@@ -10,8 +10,8 @@ from bot.replies import Outgoing, Reply, text_message
 from bot.router import Context, Router
 from handlers.permissions import COORDINATOR_ONLY
 from models.base import local_today
-from models.faq import OpenQuestion, add_answered, askers
-from models.faq_file import MAX_ANSWER
+from models.faq.entries import OpenQuestion, add_answered, askers
+from models.faq.files import MAX_ANSWER
 from models.line_text import TEXT_LIMIT, cut, pack, units
 from models.numbers import WHOLE, parse_int
 from models.registry import roles

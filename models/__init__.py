@@ -1,7 +1,7 @@
 """SQLAlchemy models, one module per aggregate; importing this registers them all."""
 
 from models.base import Base, utcnow
-from models.faq import FaqEntry, OpenQuestion
+from models.faq.entries import FaqEntry, OpenQuestion
 from models.held import HeldNotice
 from models.oit.submissions import LinkCheck, RespondentCount, Submission, ToolScore
 from models.queues.inbox import InboxEvent

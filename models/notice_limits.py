@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.base import BANGKOK, local_today
-from models.faq import OpenQuestion
+from models.faq.entries import OpenQuestion
 from models.registry.tables import AuditEntry, RoleGrant
 
 SENT, WITHHELD, ANNOUNCED = "notice.sent", "notice.withheld", "notice.digest"

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.faq import OpenQuestion
+from models.faq.entries import OpenQuestion
 from models.line_text import TEXT_LIMIT, cut, units
 from models.notifications import MILESTONES, Candidate
 from models.oit import progress

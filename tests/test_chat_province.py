@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.chat import chat_ids
-from models import OpenQuestion
 from models.demo import DEMO_COORDINATOR, GROUPS
+from models.faq import OpenQuestion
 from models.registry import Province, roles
 from models.registry.agency_import import import_agencies, province_named
 

@@ -95,7 +95,7 @@ def test_faq_ask_prints_one_json_line_per_question(runner, app):
 
 
 def test_the_index_is_rebuilt_after_a_new_entry_outside_any_transaction(ask, db, monkeypatch):
-    import models.faq_service as faq_service
+    import models.faq.answering as faq_service
 
     sent, _ = ask("งบประชาสัมพันธ์ปีนี้เหลือเท่าไร", mention_self=True)
     number = re.search(r"#(\d+)", [m for to, m in sent if to == COORDS][0]["text"]).group(1)

@@ -127,7 +127,7 @@ QUESTIONS = [
 
 @pytest.mark.parametrize("text, question", QUESTIONS, ids=range(len(QUESTIONS)))
 def test_what_looks_like_a_question(text, question):
-    from models.faq import looks_like_question
+    from models.faq.entries import looks_like_question
 
     assert looks_like_question(text) is question
 
@@ -159,7 +159,7 @@ def test_an_entry_added_by_chat_answers_in_its_own_province_until_promoted(ask, 
 def test_provinces_without_local_entries_share_one_index(ask, runner, db):
     import datetime as dt
 
-    from models.faq_service import index_key
+    from models.faq.answering import index_key
     from models.year.frameworks import active_framework
 
     with db.session() as session:

@@ -8,11 +8,12 @@ from pythainlp.corpus import thai_words
 from pythainlp.tokenize import word_tokenize
 from pythainlp.util import Trie
 
-from models import faq_index, faq_vectors
-from models.faq_file import FaqError, read_dir, read_off_topic
-from models.faq_index import ENCODER_WEIGHT, THRESHOLD, FaqIndex
-from models.faq_offline import CALIBRATION, EVAL, calibrate, calibration_folds, load_cases
-from models.thai_text import TERMS, PrefixSetTrie, dictionary, normalise
+from bench.faq_offline import CALIBRATION, EVAL, calibrate, calibration_folds, load_cases
+from models.faq import index as faq_index
+from models.faq import vectors as faq_vectors
+from models.faq.files import FaqError, read_dir, read_off_topic
+from models.faq.index import ENCODER_WEIGHT, THRESHOLD, FaqIndex
+from models.faq.thai_text import TERMS, PrefixSetTrie, dictionary, normalise
 
 PASSWORD = {
     "id": "itas-forgot-password",

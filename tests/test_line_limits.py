@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from bot.chat import chat_ids
 from bot.eventfactory import text_event
-from models import OpenQuestion
 from models.base import utcnow
 from models.demo import DEMO_COORDINATOR, GROUPS
+from models.faq import OpenQuestion
 from models.line_text import cut, pack, units
 from models.queues import OutboxMessage
 from models.registry import Province

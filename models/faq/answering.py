@@ -11,9 +11,9 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from models.base import local_today, utcnow
-from models.faq import FaqEntry
-from models.faq_file import OFF_TOPIC, PLACEHOLDER, read_off_topic
-from models.faq_index import FaqIndex, Match, is_chatter
+from models.faq.entries import FaqEntry
+from models.faq.files import OFF_TOPIC, PLACEHOLDER, read_off_topic
+from models.faq.index import FaqIndex, Match, is_chatter
 from models.oit.context import current_phase, phases
 from models.registry.tables import Province
 from models.year import Framework, FrameworkItem, Milestone, Phase

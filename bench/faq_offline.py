@@ -10,14 +10,14 @@ from types import SimpleNamespace
 import yaml
 from rapidfuzz import fuzz
 
-from models.faq_file import read_dir, read_off_topic
-from models.faq_index import FaqIndex, choose, is_chatter
-from models.faq_service import item_entries
-from models.thai_text import normalise
+from models.faq.answering import item_entries
+from models.faq.files import read_dir, read_off_topic
+from models.faq.index import FaqIndex, choose, is_chatter
+from models.faq.thai_text import normalise
 from models.year.framework_file import read as read_framework
 from models.year.frameworks import SHIPPED
 
-CASES = Path(__file__).resolve().parent.parent / "tests" / "faq"
+CASES = Path(__file__).resolve().parent / "faq"  # evaluation sets: never in data/
 EVAL = CASES / "eval.yaml"
 CALIBRATION = (CASES / "calibration_a.yaml", CASES / "calibration_b.yaml")
 WEIGHTS = (0, 4, 6, 8, 10, 12, 16)  # 0: BM25 alone

@@ -18,8 +18,8 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from models import faq_vectors
-from models.thai_text import normalise, tokens
+from models.faq import vectors as faq_vectors
+from models.faq.thai_text import normalise, tokens
 
 # The threshold maximises right minus wrong answers over the two calibration folds; weights
 # 6 to 12 tie within a few questions there, so the weight stays at 8 (see the README).
