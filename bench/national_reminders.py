@@ -24,7 +24,7 @@ from sqlalchemy import insert, select  # noqa: E402
 
 from bot import create_app  # noqa: E402
 from models.base import utcnow  # noqa: E402
-from models.notifications import BANGKOK  # noqa: E402
+from models.notices.candidates import BANGKOK  # noqa: E402
 from models.oit import Submission  # noqa: E402
 from models.oit.records import items_of  # noqa: E402
 from models.registry import Agency, ChatSetup, Group, Person, Province, RoleGrant  # noqa: E402

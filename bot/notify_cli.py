@@ -13,9 +13,9 @@ from sqlalchemy import select
 from bot.db import get_db
 from bot.domain_cli import _province
 from bot.stats import push_usage
-from models import HeldNotice
 from models.base import utcnow
-from models.budget import (
+from models.notices import HeldNotice
+from models.notices.budget import (
     DEFAULT_GROUP_SIZE,
     assumed_sizes,
     group_sizes,
@@ -23,7 +23,7 @@ from models.budget import (
     month_candidates,
     plan,
 )
-from models.notifications import BANGKOK
+from models.notices.candidates import BANGKOK
 from models.year.calendar import thai_month
 
 notifications_cli = click.Group("notifications", help="แจ้งเตือนตามปฏิทิน")

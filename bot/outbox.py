@@ -15,9 +15,9 @@ from bot.db import Database
 from bot.events import Event
 from bot.line_client import LineClient, LineError, Sent
 from bot.replies import Message, Reply
-from models import held, quota
 from models.base import utcnow
 from models.line_text import MAX_MESSAGES
+from models.notices import held, quota
 from models.queues import InboxEvent, OutboxMessage, SentMessage
 from models.queues.claims import claim, hold
 from models.registry import Group

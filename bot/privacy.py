@@ -11,9 +11,9 @@ from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.events import Event
-from models import HeldNotice
 from models.base import utcnow
 from models.faq import OpenQuestion
+from models.notices import HeldNotice
 from models.queues import InboxEvent, OutboxMessage
 from models.queues.inbox import FAILED, PENDING
 

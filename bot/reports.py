@@ -10,7 +10,7 @@ from flask import Blueprint, Flask, Response, current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from bot.db import get_db
-from models.notifications import BANGKOK
+from models.notices.candidates import BANGKOK
 from models.oit.report import build_workbook, file_name, report_rows
 from models.registry import Province
 

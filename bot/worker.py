@@ -25,9 +25,9 @@ from bot.line_client import LineClient, LineError
 from bot.outbox import Sender, enqueue_reply
 from bot.replies import text_message
 from bot.router import Context
-from models import held
 from models.base import utcnow
 from models.line_text import MAX_MESSAGES
+from models.notices import held
 from models.queues import Heartbeat, InboxEvent, SentMessage
 from models.queues.claims import claim, hold
 from models.registry import Group, Person

@@ -6,7 +6,7 @@ from bot.replies import Reply, text_message
 from bot.router import Context, Router
 from handlers.cards import agency_choices, flex, status_card
 from handlers.permissions import COORDINATOR_ONLY
-from models import held
+from models.notices import held
 from models.oit import progress
 from models.oit.context import current_phase, framework_for, resolve_agency
 from models.oit.news import untold

@@ -7,9 +7,9 @@ from bot.router import Context, Router
 from handlers.cards import agency_choices
 from handlers.coordinator_notices import NOWHERE, WAITS, WITHHELD, to_coordinators
 from handlers.permissions import COORDINATOR_ONLY, known_person
-from models import outcomes
-from models.notice_limits import day_start
-from models.notifications import groups_of
+from models.notices import outcomes
+from models.notices.candidates import groups_of
+from models.notices.limits import day_start
 from models.numbers import parse_int
 from models.registry import Person, roles
 from models.registry.agency_lookup import clear_winner, find_agencies

@@ -8,8 +8,8 @@ from bot.replies import Outgoing, Reply, text_message
 from bot.router import Context, Router
 from handlers.cards import agency_choices, flex, review_carousel
 from handlers.permissions import COORDINATOR_ONLY
-from models import outcomes
 from models.line_text import cut
+from models.notices import outcomes
 from models.numbers import WHOLE, parse_int
 from models.oit import records as oit_records
 from models.oit.context import framework_for, resolve_agency

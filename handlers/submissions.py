@@ -7,7 +7,7 @@ import datetime as dt
 from bot.replies import Reply
 from bot.router import Context, Router
 from handlers.permissions import COORDINATOR_ONLY, known_person
-from models import held
+from models.notices import held
 from models.oit import records as oit_records
 from models.oit.context import framework_for, looks_like_code, resolve_agency
 from models.oit.news import untold

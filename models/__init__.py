@@ -1,40 +1,8 @@
-"""SQLAlchemy models, one module per aggregate; importing this registers them all."""
+"""The domain layer: one package per capability, each with its tables and the rules that own them.
 
-from models.base import Base, utcnow
-from models.faq.entries import FaqEntry, OpenQuestion
-from models.held import HeldNotice
-from models.oit.submissions import LinkCheck, RespondentCount, Submission, ToolScore
-from models.queues.inbox import InboxEvent
-from models.queues.outbox import OutboxMessage, SentMessage
-from models.queues.runtime import Heartbeat, Lease
-from models.registry.chats import Group, Person
-from models.registry.tables import Agency, AuditEntry, ChatSetup, Province, RoleGrant
-from models.year import Framework, FrameworkItem, Milestone, Phase
+Importing `models` registers every table on `models.base.Base.metadata` (Alembic, create_all).
+"""
 
-__all__ = [
-    "Agency",
-    "AuditEntry",
-    "ChatSetup",
-    "FaqEntry",
-    "Framework",
-    "FrameworkItem",
-    "Milestone",
-    "OpenQuestion",
-    "Phase",
-    "Province",
-    "RespondentCount",
-    "RoleGrant",
-    "Base",
-    "Group",
-    "Heartbeat",
-    "HeldNotice",
-    "InboxEvent",
-    "Lease",
-    "LinkCheck",
-    "OutboxMessage",
-    "Person",
-    "SentMessage",
-    "Submission",
-    "ToolScore",
-    "utcnow",
-]
+from models import faq, notices, oit, queues, registry, year
+
+__all__ = ["faq", "notices", "oit", "queues", "registry", "year"]

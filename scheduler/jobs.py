@@ -10,7 +10,7 @@ from flask import current_app
 from bot.db import get_db
 from bot.privacy import purge_expired
 from models.base import utcnow
-from models.notifications import BANGKOK, candidates_between
+from models.notices.candidates import BANGKOK, candidates_between
 
 LOOKAHEAD_DAYS = 62  # plan two months ahead; the replan job keeps the list current
 
@@ -33,7 +33,7 @@ def purge_retention() -> None:
 def send_notices(at: str) -> None:
     """Queue the notices planned for one moment (each once, by its unique key), province by
     province. Group sizes LINE must be asked for are fetched between transactions."""
-    from models.budget import month_candidates
+    from models.notices.budget import month_candidates
     from scheduler.notify import fetch_sizes, send, stale_sizes, store_sizes
 
     moment, config, now = dt.datetime.fromisoformat(at), current_app.config, utcnow()

@@ -15,8 +15,10 @@ from sqlalchemy.orm import Session
 
 from bot.line_client import LineClient, LineError
 from bot.outbox import enqueue_push
-from models import held, notice_limits, quota
-from models.budget import (
+from models.line_text import MAX_MESSAGES
+from models.notices import held, quota
+from models.notices import limits as notice_limits
+from models.notices.budget import (
     DEFAULT_GROUP_SIZE,
     UNPLANNED_KEY,
     assumed_sizes,
@@ -25,9 +27,8 @@ from models.budget import (
     month_candidates,
     plan,
 )
-from models.line_text import MAX_MESSAGES
-from models.notice_text import build
-from models.notifications import BANGKOK, Candidate, candidates_between, groups_of
+from models.notices.candidates import BANGKOK, Candidate, candidates_between, groups_of
+from models.notices.text import build
 from models.queues.outbox import OutboxMessage
 from models.registry.chats import Group, Person
 from models.registry.tables import Province
@@ -330,7 +331,7 @@ def preview(
 
 def send_digests(session: Session, now_utc: dt.datetime) -> int:
     """Once a day, one notice per province of the requests that waited instead of being
-    pushed one by one (see models.notice_limits)."""
+    pushed one by one (see models.notices.limits)."""
     queued, day = 0, now_utc.date().isoformat()
     for province_id, text in notice_limits.digests(session, now_utc):
         for group_id in groups_of(session, province_id).get("coordinators", []):

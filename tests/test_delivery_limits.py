@@ -10,9 +10,9 @@ from sqlalchemy import select
 from bot.chat import chat_ids
 from bot.eventfactory import now_ms, text_event
 from bot.outbox import enqueue_push
-from models import HeldNotice
 from models.base import utcnow
 from models.demo import GROUPS
+from models.notices import HeldNotice
 from models.queues import OutboxMessage
 
 RATE = "The API rate limit has been exceeded. Try again later."

@@ -15,7 +15,7 @@ from bot.chat import chat_ids
 from bot.eventfactory import text_event
 from models.base import utcnow
 from models.demo import GROUPS
-from models.notice_limits import day_start
+from models.notices.limits import day_start
 from models.registry import RoleGrant
 from scheduler.notify import send_digests
 

@@ -10,9 +10,9 @@ import time_machine
 from sqlalchemy import select
 
 from bot.chat import chat_ids
-from models import HeldNotice, held
 from models.line_text import units
-from models.notifications import BANGKOK
+from models.notices import HeldNotice, held
+from models.notices.candidates import BANGKOK
 from models.queues import OutboxMessage
 from models.registry import Group
 from scheduler.jobs import TASKS
@@ -71,7 +71,7 @@ def add_other_province(db) -> int:
 
 
 def test_a_province_that_fails_does_not_stop_the_others(demo, db, monkeypatch, caplog):
-    from models import notice_text
+    from models.notices import text as notice_text
 
     broken = add_other_province(db)
     real = notice_text.active_framework
@@ -96,7 +96,7 @@ def test_a_province_that_fails_does_not_stop_the_others(demo, db, monkeypatch, c
 
 
 def test_a_province_whose_calendar_cannot_be_read_is_left_out_of_the_plan(demo, db, monkeypatch):
-    from models import notifications
+    from models.notices import candidates as notifications
 
     broken = add_other_province(db)
     real = notifications.candidates

@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from bot.chat import chat_ids
 from bot.eventfactory import text_event
-from models import HeldNotice, held
-from models.budget import month_candidates
 from models.demo import GROUPS
-from models.notifications import BANGKOK
+from models.notices import HeldNotice, held
+from models.notices.budget import month_candidates
+from models.notices.candidates import BANGKOK
 from models.queues import OutboxMessage
 from models.registry import Group
 from models.year.working_days import is_working_day
@@ -185,7 +185,7 @@ def test_nothing_goes_to_a_group_whose_agencies_are_all_done(demo, db, runner):
 
 
 def test_mentions_stay_within_line_limits():
-    from models.notice_text import mention_messages, units
+    from models.notices.text import mention_messages, units
     from models.registry.chats import Person
 
     people = [Person(line_user_id=f"U{i:032d}", display_name=f"แอดมิน {i}") for i in range(30)]
@@ -357,7 +357,7 @@ def test_held_news_without_a_deadline_rides_on_the_next_reminder_pushed_to_the_g
 
 
 def test_after_line_says_the_month_is_over_reminders_are_held_with_their_deadlines(demo, db):
-    from models import quota
+    from models.notices import quota
     from models.registry import AuditEntry
 
     at = dt.datetime(2027, 1, 28, 9, tzinfo=BANGKOK)  # the 3-day reminder before 31 January

@@ -63,8 +63,8 @@ def test_retention_deletes_old_processed_events_only(app, post_events, worker, d
 
 
 def test_retention_also_deletes_old_questions_and_held_notices(app, db, runner):
-    from models import HeldNotice
     from models.faq import OpenQuestion
+    from models.notices import HeldNotice
 
     days = app.config["INBOX_RETENTION_DAYS"]
     old = utcnow() - timedelta(days=days + 1)

@@ -7,10 +7,10 @@ import os
 from alembic import context
 from sqlalchemy import create_engine
 
-import models
+import models  # registers every table
 from bot.config import normalise_database_url
 
-target_metadata = models.Base.metadata
+target_metadata = models.base.Base.metadata
 
 
 def run_migrations() -> None:

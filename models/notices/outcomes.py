@@ -12,9 +12,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from models import held, notice_limits
 from models.line_text import cut
-from models.notice_text import admins_of
+from models.notices import held
+from models.notices import limits as notice_limits
+from models.notices.text import admins_of
 from models.oit.records import natural_key
 from models.oit.submissions import APPROVED, Submission
 from models.registry import roles

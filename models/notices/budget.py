@@ -7,8 +7,8 @@ import datetime as dt
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from models.notice_limits import DIGEST_KEY
-from models.notifications import BANGKOK, Candidate, candidates_between
+from models.notices.candidates import BANGKOK, Candidate, candidates_between
+from models.notices.limits import DIGEST_KEY
 from models.queues.outbox import OutboxMessage
 from models.registry.chats import Group
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models import held
 from models.base import local_today
+from models.notices import held
 from models.registry.chats import Group
 from models.registry.tables import AuditEntry, ChatSetup
 

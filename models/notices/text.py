@@ -9,14 +9,14 @@ from sqlalchemy.orm import Session
 
 from models.faq.entries import OpenQuestion
 from models.line_text import TEXT_LIMIT, cut, units
-from models.notifications import MILESTONES, Candidate
+from models.notices.candidates import MILESTONES, Candidate
+from models.notices.respondents import respondents_reminder
 from models.oit import progress
 from models.oit.link_verdict import PROBLEMS
 from models.oit.submissions import APPROVED, CURRENT, FIX, MISSING, PENDING, LinkCheck, Submission
 from models.oit.summary import group_agencies, summary_text
 from models.registry.chats import Person
 from models.registry.tables import Agency, Province, RoleGrant
-from models.respondent_notice import respondents_reminder
 from models.year.calendar import thai_date, thai_month
 from models.year.frameworks import active_framework
 
