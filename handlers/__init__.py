@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 from bot.router import Router
-from handlers import (
-    calendar,
-    coordination,
-    faq,
-    faq_admin,
-    group_setup,
-    help,
-    membership,
-    progress,
-    registration,
-    respondents,
-    review,
-    submission_changes,
-    submissions,
-)
+from handlers import help
+from handlers.faq import admin as faq_admin
+from handlers.faq import answering as faq
+from handlers.oit import progress, respondents, review, submission_changes, submissions
+from handlers.registry import coordination, group_setup, membership, registration
+from handlers.year import calendar
 
 MODULES = (
     help,

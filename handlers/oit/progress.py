@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.replies import Reply, text_message
 from bot.router import Context, Router
-from handlers.cards import agency_choices, flex, status_card
+from handlers.oit.cards import agency_choices, flex, status_card
 from handlers.permissions import COORDINATOR_ONLY
 from models.notices import held
 from models.oit import progress

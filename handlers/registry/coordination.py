@@ -7,7 +7,7 @@ from sqlalchemy import select
 from bot.replies import Outgoing, Reply, text_message
 from bot.router import Context, Router
 from handlers.permissions import COORDINATOR_ONLY
-from handlers.registration import _name, coordinator_groups
+from handlers.registry.registration import _name, coordinator_groups
 from models.notices.candidates import leads_of, parse_leads
 from models.registry import Person, roles
 from models.registry.agency_lookup import clear_winner, find_agencies

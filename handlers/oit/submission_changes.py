@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.replies import Reply
 from bot.router import Context, Router
-from handlers.submissions import _event_time, record_lines
+from handlers.oit.submissions import _event_time, record_lines
 from models.oit import records as oit_records
 from models.oit.parser import has_item_link, parse_links
 from models.oit.submissions import SUPERSEDED

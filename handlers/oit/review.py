@@ -6,7 +6,7 @@ import re
 
 from bot.replies import Outgoing, Reply, text_message
 from bot.router import Context, Router
-from handlers.cards import agency_choices, flex, review_carousel
+from handlers.oit.cards import agency_choices, flex, review_carousel
 from handlers.permissions import COORDINATOR_ONLY
 from models.line_text import cut
 from models.notices import outcomes

@@ -7,8 +7,8 @@ import re
 
 from bot.replies import Reply
 from bot.router import Context, Router
+from handlers.oit.progress import ESTIMATE, _agency, _simulated
 from handlers.permissions import known_person
-from handlers.progress import ESTIMATE, _agency, _simulated
 from models.numbers import WHOLE, parse_decimal, parse_int
 from models.oit import progress
 from models.oit.context import framework_for

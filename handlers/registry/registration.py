@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.replies import Outgoing, Reply, text_message
 from bot.router import Context, Router
-from handlers.cards import agency_choices
 from handlers.coordinator_notices import NOWHERE, WAITS, WITHHELD, to_coordinators
+from handlers.oit.cards import agency_choices
 from handlers.permissions import COORDINATOR_ONLY, known_person
 from models.notices import outcomes
 from models.notices.candidates import groups_of

@@ -1,0 +1,1 @@
+"""FAQ commands: answering officers' questions, and coordinators curating the answers."""

@@ -1,0 +1,1 @@
+"""OIT commands: sending links, reviewing them, progress, score, and IIT/EIT respondent counts."""

@@ -1,0 +1,1 @@
+"""Year commands: the province's ITA calendar and moving a pre-check phase deadline."""
