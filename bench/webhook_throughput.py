@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.eventfactory import body_of, sign, text_event  # noqa: E402
+from bot.dev.eventfactory import body_of, sign, text_event  # noqa: E402
 
 SECRET = "bench-secret"
 BODIES, THREADS, TURNS = 600, 8, 3

@@ -21,15 +21,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     config.settle_line(app.config)  # on the final settings: raises ConfigError, stops start-up
 
     db.init_app(app)
-    from bot import cli, domain_cli, faq_cli, notify_cli, oit_cli, reports, webhook
+    from bot import cli, reports, webhook
     from handlers import build_router
 
     app.extensions["router"] = build_router()
     webhook.init_app(app)
     cli.init_app(app)
-    domain_cli.init_app(app)
-    oit_cli.init_app(app)
-    faq_cli.init_app(app)
-    notify_cli.init_app(app)
     reports.init_app(app)
     return app

@@ -141,6 +141,6 @@ def run_clock(app: Flask, stop: threading.Event) -> None:
 @click.command("clock")
 def clock_command():
     """Run the scheduler (one leader; a second clock stays idle)."""
-    from bot.cli import stop_on_signals
+    from bot.cli.processes import stop_on_signals
 
     run_clock(current_app._get_current_object(), stop_on_signals())

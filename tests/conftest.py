@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, text
 
 from bot import create_app
 from bot.config import normalise_database_url
-from bot.eventfactory import body_of, sign
+from bot.dev.eventfactory import body_of, sign
 from tests import netguard
 
 
@@ -40,7 +40,7 @@ def database_url(tmp_path) -> str:
 
 @pytest.fixture
 def fake_line():
-    from bot.fake_line import start_fake_line
+    from bot.dev.fake_line import start_fake_line
 
     server = start_fake_line(access_token="test-token")
     yield server
@@ -140,9 +140,9 @@ def demo_chat(runner, post_events, worker, fake_line):
     """The demo province, with Uadmin01 an admin of L004 (อบต.บางระจัน). send(text, group_id,
     user_id) posts one signed text event (or `event`), runs the worker once, and returns
     (to, message) for each message the bot sent for it (`to` is None for a reply)."""
-    from bot.chat import chat_ids
-    from bot.eventfactory import text_event
-    from models.demo import GROUPS
+    from bot.dev.chat import chat_ids
+    from bot.dev.demo import GROUPS
+    from bot.dev.eventfactory import text_event
 
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     assert runner.invoke(args=["agencies", "bind-user", "Uadmin01", "L004"]).exit_code == 0

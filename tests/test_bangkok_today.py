@@ -7,9 +7,9 @@ import datetime as dt
 import time_machine
 from sqlalchemy import select
 
-from bot.chat import chat_ids
-from bot.eventfactory import text_event
-from models.demo import DEMO_COORDINATOR, GROUPS
+from bot.dev.chat import chat_ids
+from bot.dev.demo import DEMO_COORDINATOR, GROUPS
+from bot.dev.eventfactory import text_event
 from models.year import Phase
 from models.year.calendar import thai_date
 

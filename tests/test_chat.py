@@ -8,7 +8,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from bot.chat import chat_ids, run_chat
+from bot.dev.chat import chat_ids, run_chat
 
 
 @pytest.fixture
@@ -147,7 +147,7 @@ def review_card():
 
 
 def test_a_status_card_shows_its_lines_in_order_not_only_its_alt_text():
-    from bot.chat import render
+    from bot.dev.chat import render
 
     shown = render([STATUS_CARD], [])
     lines = [line.strip() for line in shown.replace("🤖", "").splitlines()]
@@ -155,7 +155,7 @@ def test_a_status_card_shows_its_lines_in_order_not_only_its_alt_text():
 
 
 def test_buttons_links_and_quick_replies_are_numbered_in_the_order_shown():
-    from bot.chat import render
+    from bot.dev.chat import render
 
     actions: list[dict] = []
     quick = {
@@ -177,7 +177,7 @@ def test_buttons_links_and_quick_replies_are_numbered_in_the_order_shown():
 
 
 def test_a_typed_number_chooses_and_each_kind_of_action_does_what_a_tap_does():
-    from bot.chat import chosen, tap
+    from bot.dev.chat import chosen, tap
 
     actions = [
         {"type": "message", "label": "L004", "text": "ลงทะเบียน L004"},
@@ -193,7 +193,7 @@ def test_a_typed_number_chooses_and_each_kind_of_action_does_what_a_tap_does():
 
 
 def test_a_line_ending_in_a_backslash_continues_and_paste_mode_ends_at_end():
-    from bot.chat import typed_messages
+    from bot.dev.chat import typed_messages
 
     lines = [
         "O1 https://x.go.th/1 \\\n",
@@ -219,7 +219,7 @@ def test_an_admin_sends_two_lines_sees_the_card_and_a_coordinator_approves_by_nu
 ):
     from sqlalchemy import select
 
-    from models.demo import DEMO_COORDINATOR, GROUPS
+    from bot.dev.demo import DEMO_COORDINATOR, GROUPS
     from models.oit import Submission
     from models.registry import Agency
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.chat import chat_ids
-from models.demo import DEMO_COORDINATOR, GROUPS
+from bot.dev.chat import chat_ids
+from bot.dev.demo import DEMO_COORDINATOR, GROUPS
 from models.faq import OpenQuestion
 from models.registry import Province, roles
 from models.registry.agency_import import import_agencies, province_named
@@ -38,7 +38,7 @@ def test_group_setup_decides_and_one_to_one_the_coordinator_role_comes_first(run
 
 def test_faq_and_calendar_agree_one_to_one(runner, db, post_events, worker, fake_line):
     """An admin of สิงห์บุรี who coordinates อ่างทอง: both answers are about อ่างทอง."""
-    from bot.eventfactory import text_event
+    from bot.dev.eventfactory import text_event
 
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     with db.session() as session:
@@ -60,7 +60,7 @@ def test_faq_and_calendar_agree_one_to_one(runner, db, post_events, worker, fake
 def test_calendar_one_to_one_from_a_person_with_no_province_does_not_say_this_group(
     runner, post_events, worker, fake_line
 ):
-    from bot.eventfactory import text_event
+    from bot.dev.eventfactory import text_event
 
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     post_events(text_event("กำหนดการ", user_id="U" + "6" * 32))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from bot import create_app
-from bot.eventfactory import text_event
+from bot.dev.eventfactory import text_event
 
 
 def test_init_db_is_idempotent(runner):

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.eventfactory import text_event
+from bot.dev.eventfactory import text_event
 from bot.router import split_command
 from handlers import build_router
 

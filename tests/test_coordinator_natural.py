@@ -8,8 +8,8 @@ import re
 import pytest
 from sqlalchemy import select
 
-from bot.chat import chat_ids
-from models.demo import DEMO_COORDINATOR, GROUPS
+from bot.dev.chat import chat_ids
+from bot.dev.demo import DEMO_COORDINATOR, GROUPS
 from models.oit.submissions import ToolScore
 from models.registry import RoleGrant
 

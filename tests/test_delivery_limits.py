@@ -7,11 +7,11 @@ from datetime import timedelta
 import time_machine
 from sqlalchemy import select
 
-from bot.chat import chat_ids
-from bot.eventfactory import now_ms, text_event
+from bot.dev.chat import chat_ids
+from bot.dev.demo import GROUPS
+from bot.dev.eventfactory import now_ms, text_event
 from bot.outbox import enqueue_push
 from models.base import utcnow
-from models.demo import GROUPS
 from models.notices import HeldNotice
 from models.queues import OutboxMessage
 

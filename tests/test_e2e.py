@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bot.eventfactory import body_of, sign, text_event
+from bot.dev.eventfactory import body_of, sign, text_event
 from models.queues import InboxEvent, OutboxMessage
 
 ROOT = Path(__file__).resolve().parent.parent

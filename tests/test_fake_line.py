@@ -182,8 +182,8 @@ def test_deliver_signs_events_for_the_bot(app, fake_line, db):
     from sqlalchemy import func, select
     from werkzeug.serving import make_server
 
-    from bot.eventfactory import text_event
-    from bot.fake_line import start_fake_line
+    from bot.dev.eventfactory import text_event
+    from bot.dev.fake_line import start_fake_line
     from models.queues import InboxEvent
 
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from bot.eventfactory import text_event
+from bot.dev.eventfactory import text_event
 from models.year.calendar import default_calendar, fiscal_year_of, thai_date
 from tests.test_oit_chat import COORDINATOR, COORDS, LOCAL, text_of
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from bot.eventfactory import text_event
+from bot.dev.eventfactory import text_event
 from models.registry import Group
 from models.registry.agency_import import province_named
 from tests.test_oit_chat import COORDINATOR, COORDS, LOCAL, text_of

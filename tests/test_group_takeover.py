@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.chat import chat_ids
-from bot.eventfactory import text_event
-from models.demo import DEMO_COORDINATOR, GROUPS
+from bot.dev.chat import chat_ids
+from bot.dev.demo import DEMO_COORDINATOR, GROUPS
+from bot.dev.eventfactory import text_event
 from models.registry import ChatSetup, Group, Province, roles
 from models.registry.agency_import import province_named
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.chat import chat_ids
+from bot.dev.chat import chat_ids
+from bot.dev.demo import DEMO_COORDINATOR, GROUPS
 from bot.replies import Reply
 from bot.router import Router
 from handlers import build_router
 from handlers.permissions import COORDINATOR_ONLY, in_group, known_person
-from models.demo import DEMO_COORDINATOR, GROUPS
 
 LOCAL, REGIONAL = chat_ids(GROUPS["local"], "")[0], chat_ids(GROUPS["regional"], "")[0]
 COORDS = chat_ids(GROUPS["coordinators"], "")[0]

@@ -7,10 +7,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from bot.chat import chat_ids
-from bot.eventfactory import text_event
+from bot.dev.chat import chat_ids
+from bot.dev.demo import DEMO_COORDINATOR, GROUPS
+from bot.dev.eventfactory import text_event
 from models.base import utcnow
-from models.demo import DEMO_COORDINATOR, GROUPS
 from models.faq import OpenQuestion
 from models.line_text import cut, pack, units
 from models.queues import OutboxMessage

@@ -176,7 +176,7 @@ def test_checks_run_in_the_background_and_are_told_to_the_agency(
     app.config["LINK_CHECK_TIMEOUT_SECONDS"] = 1.0
     runner.invoke(args=["seed-demo"])
     runner.invoke(args=["agencies", "bind-user", "Uadmin01", "L004"])
-    from bot.eventfactory import text_event
+    from bot.dev.eventfactory import text_event
 
     base = f"http://www.bangrachan-sao.go.th:{port}"
     post_events(text_event(f"O1 {base}/ok\nO2 {base}/gone", group_id=LOCAL, user_id="Uadmin01"))

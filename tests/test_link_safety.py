@@ -128,7 +128,7 @@ def test_each_row_is_leased_afresh_before_its_fetch(
     runner, app, db, post_events, worker, monkeypatch
 ):
     """A batch is checked row by row: the last must still be leased when its turn comes."""
-    from bot.eventfactory import text_event
+    from bot.dev.eventfactory import text_event
     from tests.test_oit_chat import LOCAL
 
     runner.invoke(args=["seed-demo"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.eventfactory import base_event
+from bot.dev.eventfactory import base_event
 from models.registry import Group, Person
 
 

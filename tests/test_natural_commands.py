@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from bot.chat import chat_ids
-from bot.eventfactory import text_event
+from bot.dev.chat import chat_ids
+from bot.dev.demo import DEMO_COORDINATOR, GROUPS
+from bot.dev.eventfactory import text_event
 from bot.router import split_command
 from handlers import build_router
-from models.demo import DEMO_COORDINATOR, GROUPS
 
 LOCAL, COORDS = chat_ids(GROUPS["local"], "")[0], chat_ids(GROUPS["coordinators"], "")[0]
 COORDINATOR = chat_ids(None, DEMO_COORDINATOR)[1]

@@ -11,10 +11,10 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
-from bot.chat import chat_ids
-from bot.eventfactory import text_event
+from bot.dev.chat import chat_ids
+from bot.dev.demo import GROUPS
+from bot.dev.eventfactory import text_event
 from models.base import utcnow
-from models.demo import GROUPS
 from models.notices.limits import day_start
 from models.registry import RoleGrant
 from scheduler.notify import send_digests

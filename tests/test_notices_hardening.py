@@ -9,7 +9,7 @@ import json
 import time_machine
 from sqlalchemy import select
 
-from bot.chat import chat_ids
+from bot.dev.chat import chat_ids
 from models.line_text import units
 from models.notices import HeldNotice, held
 from models.notices.candidates import BANGKOK

@@ -11,9 +11,9 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from bot.chat import chat_ids
-from bot.eventfactory import text_event
-from models.demo import GROUPS
+from bot.dev.chat import chat_ids
+from bot.dev.demo import GROUPS
+from bot.dev.eventfactory import text_event
 from models.notices import HeldNotice, held
 from models.notices.budget import month_candidates
 from models.notices.candidates import BANGKOK

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.chat import chat_ids
-from bot.eventfactory import base_event, text_event
-from models.demo import DEMO_COORDINATOR, GROUPS
+from bot.dev.chat import chat_ids
+from bot.dev.demo import DEMO_COORDINATOR, GROUPS
+from bot.dev.eventfactory import base_event, text_event
 from models.numbers import parse_decimal, parse_int
 
 COORDS = chat_ids(GROUPS["coordinators"], "")[0]

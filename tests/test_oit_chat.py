@@ -7,9 +7,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from bot.chat import chat_ids
-from bot.eventfactory import base_event, text_event
-from models.demo import DEMO_COORDINATOR, GROUPS
+from bot.dev.chat import chat_ids
+from bot.dev.demo import DEMO_COORDINATOR, GROUPS
+from bot.dev.eventfactory import base_event, text_event
 from models.oit import Submission
 
 LOCAL, COORDS = chat_ids(GROUPS["local"], "")[0], chat_ids(GROUPS["coordinators"], "")[0]

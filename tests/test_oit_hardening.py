@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from bot.eventfactory import text_event
+from bot.dev.eventfactory import text_event
 from models.oit import LinkCheck, RespondentCount, Submission, parser
 from models.oit.parser import find_items, find_links, has_item_link, parse_links
 from tests.test_oit_chat import COORDINATOR, COORDS, LOCAL, SITE, say, text_of  # noqa: F401 (fixture)

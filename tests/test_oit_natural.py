@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.chat import chat_ids
+from bot.dev.chat import chat_ids
 from bot.link_jobs import LinkChecker
 from models.oit import LinkCheck
 from models.oit.link_verdict import DEAD, UNREACHABLE, Fetched, verdict

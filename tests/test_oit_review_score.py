@@ -6,7 +6,7 @@ import json
 
 from sqlalchemy import select
 
-from bot.eventfactory import postback_event
+from bot.dev.eventfactory import postback_event
 from models.oit import Submission
 from models.oit.progress import simulate
 from models.year import Framework

@@ -13,7 +13,7 @@ import pytest
 import time_machine
 from openpyxl import load_workbook
 
-from bot import serve
+from bot.dev import serve
 
 # --- item 15: make run on another port ---
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 import time_machine
 from sqlalchemy import select
 
-from bot.eventfactory import now_ms, text_event
+from bot.dev.eventfactory import now_ms, text_event
 from bot.outbox import enqueue_push
 from models.base import utcnow
 from models.queues import OutboxMessage, SentMessage

@@ -8,9 +8,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from bot.chat import chat_ids
-from bot.eventfactory import base_event
-from models.demo import DEMO_COORDINATOR, GROUPS
+from bot.dev.chat import chat_ids
+from bot.dev.demo import DEMO_COORDINATOR, GROUPS
+from bot.dev.eventfactory import base_event
 from models.queues import OutboxMessage
 from models.registry import Group
 

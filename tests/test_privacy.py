@@ -8,7 +8,7 @@ from datetime import timedelta
 import time_machine
 from sqlalchemy import select
 
-from bot.eventfactory import base_event, text_event
+from bot.dev.eventfactory import base_event, text_event
 from models.base import utcnow
 from models.queues import InboxEvent
 

@@ -8,7 +8,7 @@ import time_machine
 from sqlalchemy import select
 
 from bot import profiles
-from bot.eventfactory import text_event
+from bot.dev.eventfactory import text_event
 from bot.line_client import LineError
 from bot.worker import Worker
 from models.registry import Person

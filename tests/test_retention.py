@@ -9,7 +9,7 @@ from datetime import timedelta
 import time_machine
 from sqlalchemy import select, text
 
-from bot.eventfactory import text_event
+from bot.dev.eventfactory import text_event
 from models.base import utcnow
 from models.queues import InboxEvent, OutboxMessage
 

@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from bot.chat import chat_ids
-from bot.eventfactory import base_event, text_event
-from models.demo import DEMO_COORDINATOR, GROUPS
+from bot.dev.chat import chat_ids
+from bot.dev.demo import DEMO_COORDINATOR, GROUPS
+from bot.dev.eventfactory import base_event, text_event
 from models.registry import RoleGrant
 from models.year.calendar import thai_date
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.eventfactory import base_event, text_event
+from bot.dev.eventfactory import base_event, text_event
 from bot.replies import Reply
 from bot.router import Router, split_command
 from models.base import utcnow

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from bot.chat import chat_ids
-from bot.eventfactory import text_event
-from models.demo import GROUPS
+from bot.dev.chat import chat_ids
+from bot.dev.demo import GROUPS
+from bot.dev.eventfactory import text_event
 from models.oit import Submission
 from models.registry import Agency
 from models.registry.agency_import import import_agencies, province_named

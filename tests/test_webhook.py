@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bot.eventfactory import base_event, sign, text_event
+from bot.dev.eventfactory import base_event, sign, text_event
 from models.queues import InboxEvent
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -282,7 +282,7 @@ def controls_in(value) -> list[str]:
 
 
 def test_control_characters_are_stripped_and_mentions_shifted(post_events, db):
-    from bot.eventfactory import BOT_USER_ID
+    from bot.dev.eventfactory import BOT_USER_ID
     from bot.events import Event
 
     text = "ถาม \x00ราคา\x07 \x1b@ITA Bot\r\nค่า\x00ธรรมเนียม\tเท่าไร @สม\x00ชาย ครับ\r"

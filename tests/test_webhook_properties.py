@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
 from bot.cleaning import clean_text
-from bot.eventfactory import postback_event, sign, text_event
+from bot.dev.eventfactory import postback_event, sign, text_event
 from bot.events import Event
 from models.queues import InboxEvent
 

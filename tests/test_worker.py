@@ -7,7 +7,7 @@ from datetime import timedelta
 import time_machine
 from sqlalchemy import select
 
-from bot.eventfactory import base_event, text_event
+from bot.dev.eventfactory import base_event, text_event
 from bot.replies import Reply
 from bot.worker import Worker
 from models.base import utcnow

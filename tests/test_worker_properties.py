@@ -8,9 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from bot.chat import chat_ids
-from bot.eventfactory import BOT_USER_ID, base_event, postback_event, text_event
-from models.demo import DEMO_COORDINATOR, GROUPS
+from bot.dev.chat import chat_ids
+from bot.dev.demo import DEMO_COORDINATOR, GROUPS
+from bot.dev.eventfactory import BOT_USER_ID, base_event, postback_event, text_event
 from models.queues import InboxEvent, OutboxMessage
 
 COORDINATOR = chat_ids(None, DEMO_COORDINATOR)[1]

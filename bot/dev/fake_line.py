@@ -14,7 +14,7 @@ from typing import Any
 from flask import Flask, jsonify, request
 from werkzeug.serving import make_server
 
-from bot.eventfactory import sign
+from bot.dev.eventfactory import sign
 
 log = logging.getLogger(__name__)
 MESSAGE_TYPES = {

@@ -10,8 +10,8 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import select
 
+from bot.cli.registry import _province
 from bot.db import get_db
-from bot.domain_cli import _province
 from bot.stats import push_usage
 from models.base import utcnow
 from models.notices import HeldNotice

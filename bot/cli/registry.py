@@ -221,7 +221,7 @@ def calendar_load(path: str, province: str):
 @click.command("seed-demo")
 def seed_demo_command():
     """Load the demo province (agencies, groups, calendar for the current fiscal year)."""
-    from models.demo import seed_demo
+    from bot.dev.demo import seed_demo
 
     with get_db().session() as session:
         summary = seed_demo(session, today())

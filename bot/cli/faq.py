@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 from flask import Flask
 
+from bot.cli.registry import _province, today
 from bot.db import get_db
-from bot.domain_cli import _province, today
 from models.base import utcnow
 from models.faq.answering import decide, province_with_calendar, store, use_vector_file
 from models.faq.entries import local_entries, promote

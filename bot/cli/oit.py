@@ -6,8 +6,8 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import func, select
 
+from bot.cli.registry import _province, today
 from bot.db import get_db
-from bot.domain_cli import _province, today
 from models.base import utcnow
 from models.oit import Submission
 from models.oit.sheet_import import COLUMNS, import_submissions
@@ -53,7 +53,7 @@ def links_recheck(province: str):
 @click.option("--once", is_flag=True, help="Check what is queued, then exit.")
 def links_work(once: bool):
     """Run the background link checker (its own process: Procfile `links:`)."""
-    from bot.cli import stop_on_signals
+    from bot.cli.processes import stop_on_signals
     from bot.link_jobs import LinkChecker
 
     checker = LinkChecker(current_app._get_current_object())

@@ -81,7 +81,7 @@ def fake_line_command(host: str, port: int | None, webhook_url: str):
     """Run the local stand-in of the LINE API (for people without a LINE account, and tests)."""
     from urllib.parse import urlparse
 
-    from bot.fake_line import serve_fake_line
+    from bot.dev.fake_line import serve_fake_line
 
     cfg = current_app.config
     port = port or urlparse(cfg["LINE_API_BASE_URL"]).port or 8001
@@ -96,7 +96,7 @@ def fake_line_command(host: str, port: int | None, webhook_url: str):
 @click.option("--bot-url", default="http://127.0.0.1:8000")
 def chat_command(group: str | None, user: str, bot_url: str):
     """Chat with the running bot from the terminal, through the local LINE stand-in."""
-    from bot.chat import run_chat
+    from bot.dev.chat import run_chat
 
     cfg = current_app.config
     if not cfg["LOCAL_LINE"]:
@@ -108,7 +108,7 @@ def chat_command(group: str | None, user: str, bot_url: str):
 @click.option("--port", default=8000, type=int, envvar="PORT", show_default=True)
 def serve_command(port: int):
     """Run web, worker and clock (and the LINE stand-in without credentials) for `make run`."""
-    from bot.serve import run_all
+    from bot.dev.serve import run_all
 
     sys.exit(run_all(current_app.config, port))
 

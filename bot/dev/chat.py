@@ -10,7 +10,7 @@ from typing import TextIO
 
 import requests
 
-from bot.eventfactory import body_of, postback_event, sign, text_event
+from bot.dev.eventfactory import body_of, postback_event, sign, text_event
 from models.numbers import parse_int
 
 BANNER = (

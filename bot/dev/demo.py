@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.chat import chat_ids
+from bot.dev.chat import chat_ids
 from models.base import DATA_DIR, utcnow
 from models.registry import roles
 from models.registry.agency_import import import_agencies, province_named, read_rows
