@@ -16,7 +16,7 @@ from models.notices.candidates import BANGKOK
 from models.queues import OutboxMessage
 from models.registry import Group
 from scheduler.jobs import TASKS
-from tests.test_notifications import COORDS, LOCAL, REGIONAL, demo  # noqa: F401
+from tests.notices.test_notifications import COORDS, LOCAL, REGIONAL, demo  # noqa: F401
 
 OTHER = "อ่างทอง"
 OTHER_GROUPS = {kind: chat_ids(f"ITA {kind} {OTHER}", "")[0]

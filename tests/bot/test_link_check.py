@@ -169,7 +169,7 @@ def test_year_on_real_style_pages(body, year, expected):
 def test_checks_run_in_the_background_and_are_told_to_the_agency(
     runner, app, db, post_events, worker, fake_line, site
 ):
-    from tests.test_oit_chat import LOCAL
+    from tests.oit.test_oit_chat import LOCAL
 
     port = site.rsplit(":", 1)[1]
     app.config["LINK_CHECK_TEST_HOSTS"] = {"www.bangrachan-sao.go.th": "127.0.0.1"}

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from bot.dev.eventfactory import text_event
 from models.oit import LinkCheck, RespondentCount, Submission, parser
 from models.oit.parser import find_items, find_links, has_item_link, parse_links
-from tests.test_oit_chat import COORDINATOR, COORDS, LOCAL, SITE, say, text_of  # noqa: F401 (fixture)
+from tests.oit.test_oit_chat import COORDINATOR, COORDS, LOCAL, SITE, say, text_of  # noqa: F401 (fixture)
 
 U = "https://www.bangrachan-sao.go.th/p"
 

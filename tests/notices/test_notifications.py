@@ -267,7 +267,7 @@ def test_monthly_report_link_and_cli_serve_the_same_matrix(demo, db, runner, cli
 
 def test_links_are_rechecked_before_each_phase_deadline_once(demo, db, runner):
     from models.oit import LinkCheck
-    from tests.test_oit_chat import SITE
+    from tests.oit.test_oit_chat import SITE
 
     runner.invoke(args=["agencies", "bind-user", "Uadmin01", "L004"])
     from models.oit.records import record
@@ -290,7 +290,7 @@ def test_respondent_counts_by_chat_and_the_iit_eit_reminder(
     demo, db, runner, post_events, worker, fake_line
 ):
     runner.invoke(args=["agencies", "bind-user", "Uadmin01", "L004"])
-    from tests.test_oit_chat import COORDINATOR
+    from tests.oit.test_oit_chat import COORDINATOR
 
     def say(text, group_id=LOCAL, user_id="Uadmin01"):
         before = len(fake_line.state.sent)
@@ -314,7 +314,7 @@ def test_respondent_counts_by_chat_and_the_iit_eit_reminder(
 
 
 def test_a_province_chooses_its_reminder_days(demo, db, post_events, worker, fake_line):
-    from tests.test_oit_chat import COORDINATOR
+    from tests.oit.test_oit_chat import COORDINATOR
 
     post_events(text_event("วันแจ้งเตือน 3, 1", group_id=COORDS, user_id=COORDINATOR))
     worker.run_once()

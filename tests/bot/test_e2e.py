@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from bot.dev.eventfactory import body_of, sign, text_event
 from models.queues import InboxEvent, OutboxMessage
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def sent_texts(fake_line) -> list[str]:

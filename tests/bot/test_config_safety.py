@@ -20,7 +20,7 @@ from itsdangerous import URLSafeTimedSerializer
 from bot import config, create_app
 from bot.config import ConfigError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 LINE_VARIABLES = ("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN", "LINE_API_BASE_URL")
 HALF_OR_PUBLIC = {
     "token only": {"LINE_CHANNEL_ACCESS_TOKEN": "a-real-looking-token"},

@@ -10,7 +10,7 @@ import pytest
 from bench.faq_offline import evaluate, load_cases, near_copies, offline_index
 from models.faq.files import FaqError, read, read_dir, read_off_topic
 
-HERE = Path(__file__).resolve().parent.parent / "bench" / "faq"
+HERE = Path(__file__).resolve().parents[2] / "bench" / "faq"
 # Measured with bench/faq_eval.py when this floor was set; raise it when the figure improves.
 TOP1_FLOOR, ABSTENTION_FLOOR = 90.4, 95.8
 

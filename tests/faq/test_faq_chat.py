@@ -10,7 +10,7 @@ import pytest
 
 from bot.dev.eventfactory import text_event
 from models.year.calendar import default_calendar, fiscal_year_of, thai_date
-from tests.test_oit_chat import COORDINATOR, COORDS, LOCAL, text_of
+from tests.oit.test_oit_chat import COORDINATOR, COORDS, LOCAL, text_of
 
 
 @pytest.fixture

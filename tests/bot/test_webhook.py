@@ -319,7 +319,7 @@ def test_control_characters_are_stripped_and_mentions_shifted(post_events, db):
 
 def test_question_with_nul_is_handled_once_not_retried(runner, post_events, worker, fake_line, db):
     """On PostgreSQL the NUL failed the worker's writes five times and the asker got nothing."""
-    from tests.test_oit_chat import LOCAL
+    from tests.oit.test_oit_chat import LOCAL
 
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     assert runner.invoke(args=["faq", "load"]).exit_code == 0

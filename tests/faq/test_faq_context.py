@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.dev.eventfactory import text_event
 from models.registry import Group
 from models.registry.agency_import import province_named
-from tests.test_oit_chat import COORDINATOR, COORDS, LOCAL, text_of
+from tests.oit.test_oit_chat import COORDINATOR, COORDS, LOCAL, text_of
 
 ADMIN, OFFICER = "Uadmin01", "Uofficer"
 UNKNOWN = "ประชุมชี้แจงผู้ดูแลเว็บไซต์ที่ศาลากลางเริ่มกี่โมง"

@@ -18,7 +18,7 @@ from models.oit.records import natural_key
 from models.oit.summary import summary_text
 from models.oit.url_rules import url_warnings
 from models.registry import Province
-from tests.test_oit_chat import COORDINATOR, COORDS, LOCAL, SITE, current, say, text_of  # noqa: F401
+from tests.oit.test_oit_chat import COORDINATOR, COORDS, LOCAL, SITE, current, say, text_of  # noqa: F401
 
 S = "https://www.bangrachan-sao.go.th"
 ABC = {"O1": [f"{S}/a"], "O2": [f"{S}/b"], "O3": [f"{S}/c"]}

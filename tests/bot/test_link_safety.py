@@ -129,7 +129,7 @@ def test_each_row_is_leased_afresh_before_its_fetch(
 ):
     """A batch is checked row by row: the last must still be leased when its turn comes."""
     from bot.dev.eventfactory import text_event
-    from tests.test_oit_chat import LOCAL
+    from tests.oit.test_oit_chat import LOCAL
 
     runner.invoke(args=["seed-demo"])
     runner.invoke(args=["agencies", "bind-user", "Uadmin01", "L004"])

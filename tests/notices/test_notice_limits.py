@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -14,13 +13,13 @@ from sqlalchemy import func, select
 from bot.dev.chat import chat_ids
 from bot.dev.demo import GROUPS
 from bot.dev.eventfactory import text_event
-from models.base import utcnow
+from models.base import DATA_DIR, utcnow
 from models.notices.limits import day_start
 from models.registry import RoleGrant
 from scheduler.notify import send_digests
 
 COORDS = chat_ids(GROUPS["coordinators"], "")[0]
-DEMO = Path(__file__).parent.parent / "data" / "demo" / "agencies.csv"
+DEMO = DATA_DIR / "demo" / "agencies.csv"
 CODES = [row["code"] for row in csv.DictReader(DEMO.read_text(encoding="utf-8").splitlines())]
 STRANGER = "U" + "4" * 32
 

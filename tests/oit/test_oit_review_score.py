@@ -12,7 +12,7 @@ from models.oit.progress import simulate
 from models.year import Framework
 from models.year.framework_file import read
 from models.year.frameworks import SHIPPED
-from tests.test_oit_chat import COORDINATOR, COORDS, LOCAL, SITE, current, say, text_of  # noqa: F401 (fixture)
+from tests.oit.test_oit_chat import COORDINATOR, COORDS, LOCAL, SITE, current, say, text_of  # noqa: F401 (fixture)
 
 
 def _submit(say):

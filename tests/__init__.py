@@ -1,0 +1,1 @@
+"""The test suite; conftest.py holds the fixtures every package shares."""

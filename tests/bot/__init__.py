@@ -1,0 +1,1 @@
+"""Transport and processes: webhook, worker, outbox, router, LINE stand-in, CLI."""

@@ -1,0 +1,1 @@
+"""FAQ: the knowledge base, matching and asking in chat."""

@@ -1,0 +1,1 @@
+"""Notices: reminders, budget, limits and outcomes."""

@@ -1,0 +1,1 @@
+"""OIT: links, reviews, progress, score and reports."""

@@ -1,0 +1,1 @@
+"""Registry: agencies, groups, people and roles."""

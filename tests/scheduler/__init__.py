@@ -1,0 +1,1 @@
+"""The clock: jobs, leader and notices at their times."""

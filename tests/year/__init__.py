@@ -1,0 +1,1 @@
+"""The year: frameworks, calendars and dates."""
