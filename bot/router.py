@@ -15,6 +15,7 @@ from bot.events import Event
 from bot.replies import Reply
 from models.base import local_today
 from models.oit.parser import ITEM
+from models.registry import Person, Province
 
 Handler = Callable[["Context", str], Reply | None]
 Middleware = Callable[["Context", str, Handler], Reply | None]
@@ -31,13 +32,28 @@ class Context:
     config: dict[str, Any]
     router: Router
     is_bot_message: Callable[[str], bool] = lambda _id: False
-    state: dict[str, Any] = field(default_factory=dict)
     today: date | None = None  # the date in Bangkok; computed from `now` when not given
     followups: set[str] = field(default_factory=set)  # work the worker does after commit
+    sender: Person | None = None  # set by the known-person and coordinator middleware
+    coordinates: list[Province] | None = None  # set by the coordinator middleware
 
     def __post_init__(self) -> None:
         if self.today is None:
             self.today = local_today(self.now)
+
+    @property
+    def person(self) -> Person:
+        """The sender, as the role middleware found them; a route without it is a bug."""
+        if self.sender is None:
+            raise LookupError("this route has no known-person or coordinator middleware")
+        return self.sender
+
+    @property
+    def provinces(self) -> list[Province]:
+        """The provinces the sender coordinates that this chat is about (coordinator routes)."""
+        if self.coordinates is None:
+            raise LookupError("this route has no coordinator middleware")
+        return self.coordinates
 
 
 @dataclass

@@ -18,7 +18,7 @@ def known_person(ctx: Context, args: str, next_handler: Handler) -> Reply | None
     """Every command that changes data needs the sender's LINE user id."""
     if not ctx.event.user_id:
         return Reply.text(NO_USER)
-    ctx.state["person"] = roles.person(ctx.session, ctx.event.user_id)
+    ctx.sender = roles.person(ctx.session, ctx.event.user_id)
     return next_handler(ctx, args)
 
 
@@ -38,11 +38,11 @@ def provinces_here(ctx: Context, person: Person) -> list[Province]:
 
 def coordinator(ctx: Context, args: str, next_handler: Handler) -> Reply | None:
     """Coordinators of the group's province; in a one-to-one chat, of any province they serve."""
-    person = ctx.state.get("person") or roles.person(ctx.session, ctx.event.user_id)
+    person = ctx.sender or roles.person(ctx.session, ctx.event.user_id)
     provinces = provinces_here(ctx, person)
     if not provinces:
         return Reply.text(COORDINATORS_ONLY)
-    ctx.state["person"], ctx.state["provinces"] = person, provinces
+    ctx.sender, ctx.coordinates = person, provinces
     return next_handler(ctx, args)
 
 

@@ -119,7 +119,7 @@ def handle(app, db):
     from models.base import utcnow
     from models.queues import SentMessage
 
-    def run(event: dict, **state):
+    def run(event: dict):
         with db.session() as session:
             ctx = Context(
                 session=session,
@@ -128,7 +128,6 @@ def handle(app, db):
                 config=app.config,
                 router=app.extensions["router"],
                 is_bot_message=lambda mid: session.get(SentMessage, mid) is not None,
-                state=state,
             )
             return app.extensions["router"].dispatch(ctx)
 

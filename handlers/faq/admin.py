@@ -28,7 +28,7 @@ def _question(ctx: Context, args: str, usage: str) -> tuple[OpenQuestion | None,
         return None, "", Reply.text(usage)
     number = parse_int(match.group(1), 1)
     row = ctx.session.get(OpenQuestion, number) if number else None
-    if row is None or row.province_id not in {p.id for p in ctx.state["provinces"]}:
+    if row is None or row.province_id not in {p.id for p in ctx.provinces}:
         missing = f"ไม่พบคำถาม #{match.group(1)[:12]} ของจังหวัดคุณ ดูเลขที่ถูกต้องได้จาก คำถามค้าง"
         return None, "", Reply.text(missing)
     return row, match.group(2).strip(), None
@@ -37,7 +37,7 @@ def _question(ctx: Context, args: str, usage: str) -> tuple[OpenQuestion | None,
 def open_questions(ctx: Context, args: str) -> Reply:
     """คำถามที่บอทตอบไม่ได้ รอผู้ประสานงานตอบ (ผู้ประสานงาน)"""
     waiting = (
-        OpenQuestion.province_id.in_([p.id for p in ctx.state["provinces"]]),
+        OpenQuestion.province_id.in_([p.id for p in ctx.provinces]),
         OpenQuestion.status == "open",
     )
     rows = ctx.session.scalars(
@@ -95,7 +95,7 @@ def add_entry(ctx: Context, args: str) -> Reply:
             f"คำตอบ #{row.id} ยาวเกิน {MAX_ANSWER - 1} ตัวอักษรสำหรับคลังคำถาม ย่อแล้วส่ง "
             f"ตอบ #{row.id} <คำตอบ> ใหม่ แล้วพิมพ์ เพิ่มคำถาม #{row.id}"
         )
-    province = next(p for p in ctx.state["provinces"] if p.id == row.province_id)
+    province = next(p for p in ctx.provinces if p.id == row.province_id)
     source = f"ผู้ประสานงานจังหวัด{province.name} {thai_date(ctx.today)}"
     key = add_answered(ctx.session, row, source, ctx.now)
     ctx.followups.add("faq_index")  # rebuilt by the worker after commit, not inside it

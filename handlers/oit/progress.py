@@ -96,7 +96,7 @@ def status(ctx: Context, args: str) -> Reply:
 def summary(ctx: Context, args: str) -> Reply:
     """สรุปความคืบหน้า OIT ของหน่วยงานในกลุ่มหรือจังหวัด (ผู้ประสานงาน)"""
     setup = roles.setup_of(ctx.session, ctx.event.group_id)
-    provinces = ctx.state["provinces"]
+    provinces = ctx.provinces
     kind = setup.kind if setup else None
     today = ctx.today
     return Reply.text("\n\n".join(summary_text(ctx.session, p, kind, today) for p in provinces))

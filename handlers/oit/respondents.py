@@ -124,7 +124,7 @@ def record_scores(ctx: Context, args: str) -> Reply:
     agency = _agency(ctx, name, f"คะแนน {typed}", SCORE_USAGE)
     if isinstance(agency, Reply):
         return agency
-    person = ctx.state["person"]
+    person = ctx.person
     allowed = roles.is_coordinator(ctx.session, person, agency.province_id) or agency.id in {
         a.id for a in roles.admin_agencies(ctx.session, person)
     }

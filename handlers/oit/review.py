@@ -65,7 +65,7 @@ def review(ctx: Context, args: str) -> Reply:
     agency_text, codes, outcome, reason = parse_review(args)
     if not agency_text:
         return Reply.text(USAGE)
-    province_ids = [p.id for p in ctx.state["provinces"]]
+    province_ids = [p.id for p in ctx.provinces]
     _mine, agency = resolve_agency(ctx.session, agency_text, [], province_ids)
     if agency is None:
         return _which(ctx, agency_text, args.strip()[len(agency_text) :].strip(), province_ids)
@@ -104,7 +104,7 @@ def _told(ctx: Context, agency: Agency, rows: list[Submission], reply: Reply) ->
 def _review_by_id(ctx: Context, submission_id: int, rest: str) -> Reply:
     row = ctx.session.get(Submission, submission_id)
     agency = ctx.session.get(Agency, row.agency_id) if row else None
-    if agency is None or agency.province_id not in {p.id for p in ctx.state["provinces"]}:
+    if agency is None or agency.province_id not in {p.id for p in ctx.provinces}:
         return Reply.text(f"ไม่พบรายการ #{submission_id} ในจังหวัดของคุณ")
     if row.state != CURRENT:
         return Reply.text(f"{row.item_code} ของ{agency.name} มีลิงก์ใหม่แล้ว โปรดตรวจรายการล่าสุด")
@@ -142,7 +142,7 @@ def review_button(ctx: Context, data: str) -> Reply | None:
 
 def waiting(ctx: Context, args: str) -> Reply:
     """รายการที่รอผู้ประสานงานตรวจ (ผู้ประสานงาน)"""
-    by_agency = oit_records.waiting_reviews(ctx.session, [p.id for p in ctx.state["provinces"]])
+    by_agency = oit_records.waiting_reviews(ctx.session, [p.id for p in ctx.provinces])
     if not by_agency:
         return Reply.text("ไม่มีรายการรอตรวจ")
     total = sum(len(items) for items in by_agency.values())
@@ -157,7 +157,7 @@ def waiting(ctx: Context, args: str) -> Reply:
 
 def link_problems(ctx: Context, args: str) -> Reply:
     """ลิงก์ที่ตรวจอัตโนมัติแล้วพบปัญหา (ผู้ประสานงาน)"""
-    rows = oit_records.link_problems(ctx.session, [p.id for p in ctx.state["provinces"]])
+    rows = oit_records.link_problems(ctx.session, [p.id for p in ctx.provinces])
     if not rows:
         return Reply.text("ยังไม่พบลิงก์ที่มีปัญหาจากการตรวจอัตโนมัติ")
     problems = [r for r in rows if r.verdict in PROBLEMS]

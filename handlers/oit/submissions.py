@@ -113,9 +113,9 @@ def submit(ctx: Context, args: str) -> Reply:
     """ส่งลิงก์ OIT ของหน่วยงาน (แอดมินหน่วยงาน)
     O1 https://… หรือ ส่ง O1 https://… หนึ่งข้อต่อหนึ่งบรรทัด
     ส่ง <รหัสหน่วยงาน> O1 https://… เมื่อเป็นแอดมินหลายหน่วยงาน"""
-    agencies = roles.admin_agencies(ctx.session, ctx.state["person"])
+    agencies = roles.admin_agencies(ctx.session, ctx.person)
     if not agencies:
-        waiting = roles.grants(ctx.session, ctx.state["person"], roles.AGENCY_ADMIN, "pending")
+        waiting = roles.grants(ctx.session, ctx.person, roles.AGENCY_ADMIN, "pending")
         return Reply.text(WAITING if waiting else f"ยังไม่ได้บันทึกลิงก์ {NOT_ADMIN}", quote=True)
     parsed = parse_links(args)
     if not parsed.items:
@@ -127,7 +127,7 @@ def submit(ctx: Context, args: str) -> Reply:
 def cancel(ctx: Context, args: str) -> Reply:
     """ถอนลิงก์ที่ส่งไว้ (แอดมินหน่วยงาน)
     ยกเลิก O5 หรือ ยกเลิก <รหัสหน่วยงาน> O5"""
-    agencies = roles.admin_agencies(ctx.session, ctx.state["person"])
+    agencies = roles.admin_agencies(ctx.session, ctx.person)
     codes = find_items(args)
     if not agencies:
         return Reply.text(NOT_ADMIN, quote=True)
@@ -159,7 +159,7 @@ def submit_on_behalf(ctx: Context, args: str) -> Reply:
     parsed = parse_links(args)
     codes = find_items(args)
     hint = parsed.agency_hint if parsed.items else args.split("ยกเลิก")[0].strip()
-    province_ids = [p.id for p in ctx.state["provinces"]]
+    province_ids = [p.id for p in ctx.provinces]
     _mine, agency = resolve_agency(ctx.session, hint, [], province_ids)
     if agency is None:
         return Reply.text("วิธีใช้: ส่งแทน <รหัสหรือชื่อหน่วยงาน> O5 https://… (ระบุหน่วยงานให้ชัด)")
@@ -177,7 +177,7 @@ def item_links(ctx: Context, text: str) -> str | None:
     if not ctx.event.user_id or not has_item_link(text):
         return None
     person = roles.person(ctx.session, ctx.event.user_id)
-    ctx.state["person"] = person
+    ctx.sender = person
     if roles.grants(ctx.session, person, roles.AGENCY_ADMIN, ("active", "pending")):
         return text
     hint = parse_links(text).agency_hint.split()

@@ -20,7 +20,7 @@ def _mentioned(ctx: Context) -> list[Person]:
 
 
 def _agency(ctx: Context, text: str) -> Agency | None:
-    ids = [p.id for p in ctx.state["provinces"]]
+    ids = [p.id for p in ctx.provinces]
     for province_id in ids:
         agency = clear_winner(find_agencies(ctx.session, text, province_id))
         if agency:
@@ -40,8 +40,8 @@ def add_coordinator(ctx: Context, args: str) -> Reply:
     people = _mentioned(ctx)
     if not people:
         return Reply.text("วิธีใช้: เพิ่มผู้ประสานงาน @ชื่อ (แท็กผู้ที่ต้องการเพิ่ม)")
-    province: Province = ctx.state["provinces"][0]
-    by = ctx.state["person"].line_user_id
+    province: Province = ctx.provinces[0]
+    by = ctx.person.line_user_id
     for person in people:
         roles.grant(ctx.session, person, roles.COORDINATOR, province, by=by)
     names = ", ".join(_name(p) for p in people)
@@ -60,7 +60,7 @@ def unbind_admin(ctx: Context, args: str) -> Reply:
         people[0],
         roles.AGENCY_ADMIN,
         agency_id=agency.id,
-        by=ctx.state["person"].line_user_id,
+        by=ctx.person.line_user_id,
     )
     if not count:
         return Reply.text(f"{_name(people[0])} ไม่ได้เป็นแอดมินของ{agency.name}")
@@ -76,7 +76,7 @@ def move_admin(ctx: Context, args: str) -> Reply:
     old, new = _agency(ctx, words[0]), _agency(ctx, words[1])
     if old is None or new is None:
         return Reply.text("ไม่พบรหัสหน่วยงานเดิมหรือใหม่ในจังหวัดที่คุณดูแล")
-    by = ctx.state["person"].line_user_id
+    by = ctx.person.line_user_id
     if not roles.revoke(ctx.session, people[0], roles.AGENCY_ADMIN, agency_id=old.id, by=by):
         return Reply.text(f"{_name(people[0])} ไม่ได้เป็นแอดมินของ{old.name}")
     province = ctx.session.get(Province, new.province_id)
@@ -111,7 +111,7 @@ def confirm_registrations(ctx: Context, args: str) -> Reply:
     """เปิดหรือปิดการยืนยันคำขอลงทะเบียนแอดมิน (ผู้ประสานงาน)
     ยืนยันลงทะเบียน เปิด — ผู้ประสานงานต้องอนุมัติทุกคำขอ (ค่าเริ่มต้น)
     ยืนยันลงทะเบียน ปิด — ลงทะเบียนแล้วเป็นแอดมินทันที"""
-    provinces = ctx.state["provinces"]
+    provinces = ctx.provinces
     wanted = SWITCH.get(args.strip())
     if wanted is None:
         current = "เปิด" if provinces[0].confirm_registrations else "ปิด"
@@ -135,7 +135,7 @@ def confirm_registrations(ctx: Context, args: str) -> Reply:
 def reminder_days(ctx: Context, args: str) -> Reply:
     """กำหนดว่าจะแจ้งเตือนกี่วันก่อนถึงกำหนดส่ง (ผู้ประสานงาน)
     วันแจ้งเตือน 7,3,1,0 — 0 คือวันครบกำหนด (ค่าเริ่มต้น 7,3,1,0)"""
-    provinces = ctx.state["provinces"]
+    provinces = ctx.provinces
     days = parse_leads(args)
     if not days:
         current = ",".join(map(str, leads_of(provinces[0])))

@@ -47,7 +47,7 @@ def setup_group(ctx: Context, args: str) -> Reply:
     province = province_named(ctx.session, province_name)
     if province is None:
         return Reply.text(f"ไม่พบจังหวัด {province_name} ในระบบ ผู้ดูแลระบบต้องนำเข้าหน่วยงานก่อน")
-    person = ctx.state["person"]
+    person = ctx.person
     setup = roles.setup_of(ctx.session, ctx.event.group_id)
     missing = group_setup.refusal(ctx.session, person, setup, province)
     if missing:

@@ -44,7 +44,7 @@ def register_admin(ctx: Context, args: str) -> Reply:
 
 
 def _request(ctx: Context, agency: Agency, setup: ChatSetup | None) -> Reply:
-    person: Person = ctx.state["person"]
+    person: Person = ctx.person
     province = ctx.session.get(Province, agency.province_id)
     for status in ("active", "pending"):
         if any(
@@ -93,7 +93,7 @@ def _decide(ctx: Context, args: str, approve: bool) -> Reply:
         return _approve_all(ctx, reason)
     number_value = parse_int(number, 1)
     grant = ctx.session.get(RoleGrant, number_value) if number_value else None
-    allowed = {p.id for p in ctx.state["provinces"]}
+    allowed = {p.id for p in ctx.provinces}
     if grant is None or grant.province_id not in allowed or grant.role != roles.AGENCY_ADMIN:
         return Reply.text(f"ไม่พบคำขอ #{number[:20]} ในจังหวัดที่คุณดูแล")
     if grant.status != "pending":
@@ -116,7 +116,7 @@ def _settle(
         requests,
         approve,
         reason,
-        by=ctx.state["person"].line_user_id,
+        by=ctx.person.line_user_id,
         now=ctx.now,
         per_day=ctx.config["PERSON_NOTICES_PER_DAY"],
         here=ctx.event.group_id,
@@ -127,8 +127,8 @@ def _settle(
 
 def _approve_all(ctx: Context, rest: str) -> Reply:
     """List first; `อนุมัติ ทั้งหมด ยืนยัน` then approves what was listed and is still pending."""
-    by = ctx.state["person"].line_user_id
-    pending = roles.pending_requests(ctx.session, [p.id for p in ctx.state["provinces"]])
+    by = ctx.person.line_user_id
+    pending = roles.pending_requests(ctx.session, [p.id for p in ctx.provinces])
     listed = (
         roles.last_listed(ctx.session, by, day_start(ctx.now)) if rest.startswith("ยืนยัน") else None
     )
@@ -171,7 +171,7 @@ def reject(ctx: Context, args: str) -> Reply:
 
 def who_am_i(ctx: Context, args: str) -> Reply:
     """ดูว่าคุณเป็นแอดมินของหน่วยงานใด และมีบทบาทอะไร"""
-    person: Person = ctx.state["person"]
+    person: Person = ctx.person
     lines = [f"คุณคือ {_name(person)}"]
     for grant in roles.grants(ctx.session, person, None, ("active", "pending")):
         province = ctx.session.get(Province, grant.province_id)

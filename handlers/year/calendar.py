@@ -72,7 +72,7 @@ def move_deadline(ctx: Context, args: str) -> Reply:
         return Reply.text(
             f"อ่านวันที่ “{match.group(2)[:40]}” ไม่ออก ลองพิมพ์แบบ 15 มี.ค. 2570 หรือ 15/3/2570"
         )
-    province = ctx.state["provinces"][0]
+    province = ctx.provinces[0]
     year = round_year(province, ctx.today)
     phase = ctx.session.scalar(
         select(Phase).where(
@@ -86,7 +86,7 @@ def move_deadline(ctx: Context, args: str) -> Reply:
     old, phase.deadline = phase.deadline, when
     roles.audit(
         ctx.session,
-        ctx.state["person"].line_user_id,
+        ctx.person.line_user_id,
         "phase.move",
         province=province.name,
         year=year,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.dev.eventfactory import base_event, text_event
 from bot.replies import Reply
 from bot.router import Router, split_command
@@ -101,7 +103,7 @@ def test_middleware_can_refuse_before_the_handler_runs():
     ran = []
 
     def coordinators_only(ctx, args, next_handler):
-        if ctx.state.get("role") != "coordinator":
+        if ctx.event.user_id != "Ucoordinator":
             return Reply.text("คำสั่งนี้สำหรับผู้ประสานงานเท่านั้น")
         return next_handler(ctx, args)
 
@@ -117,14 +119,24 @@ def test_middleware_can_refuse_before_the_handler_runs():
     def ctx(role):
         return Context(
             None,
-            Event(text_event("ปิดรอบ 1", group_id="Cg")),
+            Event(text_event("ปิดรอบ 1", group_id="Cg", user_id=f"U{role}")),
             utcnow(),
             {},
             router,
-            state={"role": role},
         )
 
     assert texts(router.dispatch(ctx("officer"))[1]) == ["คำสั่งนี้สำหรับผู้ประสานงานเท่านั้น"]
     assert ran == []
     assert texts(router.dispatch(ctx("coordinator"))[1]) == ["ปิดแล้ว"]
     assert ran == ["1"]
+
+
+def test_a_route_without_role_middleware_fails_loudly_not_with_a_missing_key():
+    from bot.events import Event
+    from bot.router import Context
+
+    ctx = Context(None, Event(text_event("สถานะ", group_id="Cg")), utcnow(), {}, Router())
+    with pytest.raises(LookupError, match="middleware"):
+        _ = ctx.person
+    with pytest.raises(LookupError, match="coordinator middleware"):
+        _ = ctx.provinces
