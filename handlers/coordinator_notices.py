@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.replies import Message, Outgoing
 from bot.router import Context
 from models.notices import limits as notice_limits
-from models.notices.candidates import groups_of
+from models.registry.group_setup import groups_of
 
 SENT, WITHHELD, NOWHERE = "sent", "withheld", "nowhere"
 WAITS = "วันนี้มีคำขอถึงผู้ประสานงานหลายรายการ จึงเก็บไว้ในรายการรอ ผู้ประสานงานจะได้รับสรุปภายใน 1 วัน"

@@ -27,10 +27,11 @@ from models.notices.budget import (
     month_candidates,
     plan,
 )
-from models.notices.candidates import BANGKOK, Candidate, candidates_between, groups_of
+from models.notices.candidates import BANGKOK, Candidate, candidates_between
 from models.notices.text import build
 from models.queues.outbox import OutboxMessage
 from models.registry.chats import Group, Person
+from models.registry.group_setup import groups_of
 from models.registry.tables import Province
 from models.year.working_days import is_working_day, next_working_day
 

@@ -8,12 +8,12 @@ from handlers.coordinator_notices import NOWHERE, WAITS, WITHHELD, to_coordinato
 from handlers.oit.cards import agency_choices
 from handlers.permissions import COORDINATOR_ONLY, known_person
 from models.notices import outcomes
-from models.notices.candidates import groups_of
 from models.notices.limits import day_start
 from models.numbers import parse_int
 from models.registry import Person, roles
 from models.registry.agency_lookup import clear_winner, find_agencies
 from models.registry.agency_names import KIND_LABELS
+from models.registry.group_setup import groups_of
 from models.registry.tables import Agency, ChatSetup, Province, RoleGrant
 
 ROLE_TEXT = {roles.COORDINATOR: "ผู้ประสานงานจังหวัด", roles.AGENCY_ADMIN: "แอดมินหน่วยงาน"}

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from models.base import DATA_DIR
-from models.year.framework_file import FrameworkError, _Checker, _LineLoader
+from models.year.framework_file import Checker, FrameworkError, LineLoader
 
 FAQ_DIR = DATA_DIR / "faq"
 OFF_TOPIC = FAQ_DIR / "off_topic.txt"
@@ -33,7 +33,7 @@ class FaqError(ValueError):
 
 def validate_entry(entry, index: int) -> dict:
     """One entry: id, category, 3+ distinct questions, answer under 1,000 characters, source."""
-    c, path = _Checker(), f"[{index}]"
+    c, path = Checker(), f"[{index}]"
     entry_id = c.need(entry, "id", path, str)
     if not ID.match(entry_id):
         raise FrameworkError(entry.lines["id"], f"{path}.id", "ใช้ a-z 0-9 และ - เท่านั้น")
@@ -70,7 +70,7 @@ def validate_entry(entry, index: int) -> dict:
 
 def read(path: Path) -> list[dict]:
     try:
-        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=LineLoader)  # noqa: S506
         if not isinstance(document, list):
             raise FrameworkError(1, "(ทั้งไฟล์)", "ต้องเป็นรายการคำถาม-คำตอบ")
         return [validate_entry(entry, index) for index, entry in enumerate(document)]

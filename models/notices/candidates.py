@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from models.base import BANGKOK
 from models.numbers import parse_int
-from models.registry.chats import Group
-from models.registry.tables import ChatSetup, Province
+from models.registry.group_setup import groups_of
+from models.registry.tables import Province
 from models.year import Milestone, Phase
 from models.year.calendar import round_year
 from models.year.working_days import next_working_day, previous_working_day
@@ -72,19 +72,6 @@ def parse_leads(text: str) -> tuple[int, ...]:
 
 def leads_of(province: Province) -> tuple[int, ...]:
     return parse_leads(province.reminder_days) if province.reminder_days else DEFAULT_LEADS
-
-
-def groups_of(session: Session, province_id: int) -> dict[str, list[str]]:
-    rows = session.execute(
-        select(ChatSetup.kind, Group.line_group_id)
-        .join(Group, Group.id == ChatSetup.group_id)
-        .where(ChatSetup.province_id == province_id, Group.active.is_(True))
-        .order_by(Group.id)
-    )
-    found: dict[str, list[str]] = {}
-    for kind, group_id in rows:
-        found.setdefault(kind, []).append(group_id)
-    return found
 
 
 def candidates(session: Session, province: Province, fiscal_year: int) -> list[Candidate]:

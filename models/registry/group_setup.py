@@ -69,3 +69,22 @@ def listed(session: Session, province: Province | None = None) -> list[tuple]:
     if province is not None:
         query = query.where(ChatSetup.province_id == province.id)
     return [tuple(row) for row in session.execute(query)]
+
+
+def groups_of(session: Session, province_id: int) -> dict[str, list[str]]:
+    """A province's active LINE groups by what they are for (regional, local, coordinators)."""
+    rows = session.execute(
+        select(ChatSetup.kind, Group.line_group_id)
+        .join(Group, Group.id == ChatSetup.group_id)
+        .where(ChatSetup.province_id == province_id, Group.active.is_(True))
+        .order_by(Group.id)
+    )
+    found: dict[str, list[str]] = {}
+    for kind, group_id in rows:
+        found.setdefault(kind, []).append(group_id)
+    return found
+
+
+def coordinators_groups(session: Session, province_id: int) -> list[str]:
+    """The LINE groups where a province's coordinators read what the bot tells them."""
+    return groups_of(session, province_id).get("coordinators", [])

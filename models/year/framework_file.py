@@ -32,22 +32,22 @@ class _Mapping(dict):
     lines: dict[str, int]
 
 
-class _LineLoader(yaml.SafeLoader):
+class LineLoader(yaml.SafeLoader):
     pass
 
 
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Mapping:
+def _construct_mapping(loader: LineLoader, node: yaml.MappingNode) -> _Mapping:
     mapping = _Mapping(loader.construct_mapping(node, deep=True))
     mapping.line = node.start_mark.line + 1
     mapping.lines = {str(key.value): key.start_mark.line + 1 for key, _ in node.value}
     return mapping
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 @dataclass
-class _Checker:
+class Checker:
     """Walks the document; `need` raises FrameworkError pointing at the offending key."""
 
     def need(self, parent: Any, key: str, path: str, kind, choices=None, required=True):
@@ -95,7 +95,7 @@ def _kind_name(kind) -> str:
 
 def validate(document: Any) -> dict:
     """Check every key the bot relies on; return the document with dates as ISO strings."""
-    c = _Checker()
+    c = Checker()
     if not isinstance(document, dict):
         raise FrameworkError(1, "(ทั้งไฟล์)", "ต้องเป็นชุดข้อมูล YAML")
     year = c.need(document, "fiscal_year", "", int)
@@ -153,7 +153,7 @@ def validate(document: Any) -> dict:
     return _plain(document)
 
 
-def _check_ladder(c: _Checker, document: dict, key: str, threshold: str) -> None:
+def _check_ladder(c: Checker, document: dict, key: str, threshold: str) -> None:
     steps = c.need(document, key, "", list)
     previous = None
     for index, step in enumerate(steps):
@@ -170,7 +170,7 @@ def _check_ladder(c: _Checker, document: dict, key: str, threshold: str) -> None
         raise FrameworkError(document.lines[key], key, "ขั้นสุดท้ายต้องเริ่มที่ 0")
 
 
-def _check_items(c: _Checker, document: dict, status: str) -> None:
+def _check_items(c: Checker, document: dict, status: str) -> None:
     items = c.need(document, "items", "", list)
     if not items:
         raise FrameworkError(document.lines["items"], "items", "ต้องมีอย่างน้อยหนึ่งข้อ")
@@ -213,7 +213,7 @@ def read(path: str | Path) -> dict:
     """Parse and validate a framework file, or raise FrameworkError."""
     text = Path(path).read_text(encoding="utf-8")
     try:
-        document = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        document = yaml.load(text, Loader=LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         raise FrameworkError(
