@@ -26,10 +26,11 @@ run: $(VENV)/.installed
 	$(FLASK) serve --port $(PORT)
 
 test: $(VENV)/.installed-dev
+	$(BIN)/lint-imports
 	$(BIN)/pytest -q
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/lint-imports
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/webhook_throughput.py

@@ -21,12 +21,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot import create_app  # noqa: E402
+from bot.app import create_app  # noqa: E402
 from bot.dev.chat import chat_ids  # noqa: E402
 from bot.dev.demo import GROUPS  # noqa: E402
 from bot.dev.eventfactory import text_event  # noqa: E402
-from bot.events import Event  # noqa: E402
-from bot.router import Context  # noqa: E402
+from handlers.events import Event  # noqa: E402
+from handlers.router import Context  # noqa: E402
 from models.base import utcnow  # noqa: E402
 from models.faq.thai_text import tokens  # noqa: E402
 

@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert  # noqa: E402
 
-from bot import create_app  # noqa: E402
+from bot.app import create_app  # noqa: E402
 from models.oit import Submission, ToolScore  # noqa: E402
 from models.oit.records import items_of  # noqa: E402
 from models.oit.summary import summary_text  # noqa: E402

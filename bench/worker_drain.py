@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot import create_app  # noqa: E402
+from bot.app import create_app  # noqa: E402
 from bot.dev.eventfactory import body_of, sign, text_event  # noqa: E402
 from bot.dev.fake_line import start_fake_line  # noqa: E402
 from bot.worker import Worker  # noqa: E402

@@ -1,31 +1,4 @@
-"""The ITA coordination bot: a Flask app factory in the style of Flask's tutorial."""
+"""The bot's transport and processes: webhook, worker, outbox sender, LINE client, link checker.
 
-from __future__ import annotations
-
-import logging
-import os
-
-from flask import Flask
-
-from bot import config, db
-
-
-def create_app(test_config: dict | None = None) -> Flask:
-    """Build the web app; the worker, clock and CLI run inside the same app context."""
-    app = Flask(__name__, instance_relative_config=True)
-    os.makedirs(app.instance_path, exist_ok=True)
-    app.config.from_mapping(config.from_environment(app.instance_path))
-    if test_config:
-        app.config.from_mapping(test_config)
-    logging.basicConfig(level=os.environ.get("LOG_LEVEL", "INFO"), format="%(message)s")
-    config.settle_line(app.config)  # on the final settings: raises ConfigError, stops start-up
-
-    db.init_app(app)
-    from bot import cli, reports, webhook
-    from handlers import build_router
-
-    app.extensions["router"] = build_router()
-    webhook.init_app(app)
-    cli.init_app(app)
-    reports.init_app(app)
-    return app
+The app factory is `bot.app.create_app`; this package runs nothing when imported.
+"""

@@ -15,7 +15,7 @@ from flask import Flask, current_app
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "models" / "migrations"
+from models.base import MIGRATIONS_DIR
 
 
 class Database:
@@ -36,7 +36,7 @@ class Database:
     def upgrade(self) -> None:
         """Create or migrate the schema to the newest revision (idempotent)."""
         cfg = AlembicConfig()
-        cfg.set_main_option("script_location", str(MIGRATIONS))
+        cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
         with self.engine.begin() as connection:
             cfg.attributes["connection"] = connection
             command.upgrade(cfg, "head")

@@ -12,44 +12,25 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.db import Database
-from bot.events import Event
 from bot.line_client import LineClient, LineError, Sent
-from bot.replies import Message, Reply
+from handlers.events import Event
+from handlers.replies import Message, Reply
 from models.base import utcnow
-from models.line_text import MAX_MESSAGES
 from models.notices import held, quota
 from models.queues import InboxEvent, OutboxMessage, SentMessage
-from models.queues.claims import claim, hold
+from models.queues.claims import ClaimLoop
+from models.queues.leases import FAILED, HELD, PROBABLY_SENT, SENT
+from models.queues.outbox import enqueue_push, in_requests
 from models.registry import Group
 
 log = logging.getLogger(__name__)
 MAX_REPLY_ATTEMPTS = 3
 
 
-def _chunks(messages: list[Message]) -> list[list[Message]]:
-    return [messages[i : i + MAX_MESSAGES] for i in range(0, len(messages), MAX_MESSAGES)]
-
-
 def reply_deadline(row: InboxEvent, ttl: int) -> datetime:
     """A reply token lives about a minute from when LINE issued it; keep a safety margin."""
     issued = min(row.received_at, row.event_time or row.received_at)
     return issued + timedelta(seconds=ttl)
-
-
-def enqueue_push(
-    session: Session, to: str, messages: list[Message], *, notification_key: str | None = None
-) -> list[OutboxMessage]:
-    """Queue a push (split in requests of at most five messages)."""
-    rows = []
-    for index, chunk in enumerate(_chunks(messages)):
-        key = f"{notification_key}#{index}" if notification_key and index else notification_key
-        rows.append(
-            OutboxMessage(
-                to=to, messages=json.dumps(chunk, ensure_ascii=False), notification_key=key
-            )
-        )
-    session.add_all(rows)
-    return rows
 
 
 def enqueue_reply(
@@ -65,7 +46,7 @@ def enqueue_reply(
         if first_text is not None:
             first_text.setdefault("quoteToken", event.quote_token)
     first = None
-    for index, chunk in enumerate(_chunks(messages)):
+    for index, chunk in enumerate(in_requests(messages)):
         token = event.reply_token if index == 0 and event.mode == "active" else None
         outbox = OutboxMessage(
             inbox_event_id=row.id,
@@ -87,13 +68,10 @@ class Sender:
     def __init__(self, database: Database, client: LineClient, config: dict, owner: str):
         self.db, self.client, self.config, self.owner = database, client, config, owner
         self.lease = config["WORKER_LEASE_SECONDS"]
+        self.queue = ClaimLoop(database, OutboxMessage, owner, self.lease)
 
     def send_due(self, limit: int = 50) -> int:
-        with self.db.session() as session:
-            ids = claim(session, OutboxMessage, self.owner, utcnow(), self.lease, limit)
-        for row_id in ids:
-            self.send_one(row_id)
-        return len(ids)
+        return self.queue.run_batch(utcnow(), limit, self.send_one)
 
     def send_one(self, row_id: int) -> None:
         plan = self._begin_attempt(row_id)
@@ -121,13 +99,13 @@ class Sender:
         except LineError as error:
             self._record_error(row_id, method, error)
         else:
-            self._record_sent(row_id, "sent", sent)
+            self._record_sent(row_id, SENT, sent)
 
     def _begin_attempt(self, row_id: int):
         """Choose reply or push and count the attempt before calling, so a crash can't resend."""
         now = utcnow()
         with self.db.session() as session:
-            row = hold(session, OutboxMessage, row_id, self.owner, now, self.lease)
+            row = self.queue.hold(session, row_id, now)
             if row is None:
                 return None
             if row.reply_token and row.method != "push":
@@ -176,19 +154,19 @@ class Sender:
         with self.db.session() as session:
             row = session.get(OutboxMessage, row_id)
             row.last_error = str(error)[:1000]
-            row.lease_owner = row.lease_until = None
+            row.release()
             if method == "reply" and error.invalid_reply_token:
                 if row.reply_attempts > 1:
-                    _finish(row, "probably_sent", str(error))  # an earlier attempt got through
+                    _finish(row, PROBABLY_SENT, str(error))  # an earlier attempt got through
                 else:
                     row.method, row.next_attempt_at = "push", now  # token was dead on arrival
             elif method == "push" and error.already_accepted:
-                _finish(row, "sent", None)
+                _finish(row, SENT, None)
             elif method == "push" and error.monthly_limit:
                 quota.stop_month(session, now)
                 hold_row(session, row, now)
             elif not error.transient:
-                _finish(row, "failed", str(error))
+                _finish(row, FAILED, str(error))
             elif method == "reply":
                 if row.reply_attempts >= MAX_REPLY_ATTEMPTS:
                     reply_lost(session, row, now)
@@ -196,7 +174,7 @@ class Sender:
                     wait = max(row.reply_attempts, error.retry_after or 0)
                     row.next_attempt_at = now + timedelta(seconds=wait)
             elif row.push_attempts >= self.config["MAX_PUSH_ATTEMPTS"]:
-                _finish(row, "failed", f"gave up after {row.push_attempts} attempts: {error}")
+                _finish(row, FAILED, f"gave up after {row.push_attempts} attempts: {error}")
             else:
                 wait = max(min(2**row.push_attempts, 600), error.retry_after or 0)
                 row.next_attempt_at = now + timedelta(seconds=wait)
@@ -223,7 +201,7 @@ def hold_row(session: Session, row: OutboxMessage, now: datetime) -> None:
                 held.hold(session, f"outbox:{row.id}", row.to, text, now)
         except IntegrityError:  # already held by an earlier attempt
             pass
-    _finish(row, "held", None)
+    _finish(row, HELD, None)
 
 
 def as_text(messages: list[Message]) -> str:
@@ -238,9 +216,8 @@ def as_text(messages: list[Message]) -> str:
 
 
 def _finish(row: OutboxMessage, status: str, error: str | None) -> None:
-    row.status = status
-    row.lease_owner = row.lease_until = None
+    row.finish(status)
     if error:
         row.last_error = error[:1000]
-    if status in {"sent", "probably_sent"}:
+    if status in {SENT, PROBABLY_SENT}:
         row.sent_at = utcnow()

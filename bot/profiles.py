@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.events import Event
 from bot.line_client import LineClient, LineError
+from handlers.events import Event
 from models.registry import Person
 
 log = logging.getLogger(__name__)

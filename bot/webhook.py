@@ -14,6 +14,7 @@ from functools import lru_cache
 from flask import Blueprint, Flask, abort, current_app, request
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, ProgrammingError
 
+from bot import health
 from bot.cleaning import clean_text, needs_cleaning, storable
 from bot.db import get_db
 from models.base import utcnow
@@ -202,8 +203,6 @@ def callback():
 
 
 def init_app(app: Flask) -> None:
-    from bot import health
-
     app.extensions["line_channel_secret"] = app.config["LINE_CHANNEL_SECRET"].encode("utf-8")
     app.register_blueprint(blueprint)
     app.register_blueprint(health.blueprint)

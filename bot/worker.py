@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import socket
 import threading
-import time
 import traceback
-import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,16 +16,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import privacy, profiles
-from bot.events import Event
 from bot.line_client import LineClient, LineError
 from bot.outbox import Sender, enqueue_reply
-from bot.replies import text_message
-from bot.router import Context
+from handlers.events import Event
+from handlers.replies import text_message
+from handlers.router import Context
 from models.base import utcnow
+from models.faq import answering
 from models.line_text import MAX_MESSAGES
 from models.notices import held
-from models.queues import Heartbeat, InboxEvent, SentMessage
-from models.queues.claims import claim, hold
+from models.queues import InboxEvent, SentMessage
+from models.queues.claims import ClaimLoop, owner_id
+from models.queues.leases import DONE, FAILED, IGNORED, PENDING
+from models.queues.runtime import Pulse, run_until
 from models.registry import Group, Person
 
 log = logging.getLogger(__name__)
@@ -88,36 +87,21 @@ def record_chat(session: Session, event: Event, now) -> None:
                 pass
 
 
-def beat(session: Session, name: str, owner: str) -> None:
-    """Record that a process is alive, for /healthz."""
-    row = session.get(Heartbeat, name)
-    if row is None:
-        session.add(Heartbeat(name=name, at=utcnow(), owner=owner))
-    else:
-        row.at, row.owner = utcnow(), owner
-
-
 class Worker:
     def __init__(self, app: Flask, client: LineClient | None = None):
         self.app = app
         self.db = app.extensions["db"]
         self.config = app.config
         self.router = app.extensions["router"]
-        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.owner = owner_id()
         self.sender = Sender(self.db, client or make_client(app.config), app.config, self.owner)
         self.lease = app.config["WORKER_LEASE_SECONDS"]
-        self._last_beat = 0.0
+        self.queue = ClaimLoop(self.db, InboxEvent, self.owner, self.lease)
+        self.pulse = Pulse(self.db, "worker", self.owner)
 
     def process_due(self, limit: int = BATCH) -> int:
         """Process a batch; an event that fails in any step costs an attempt, never the batch."""
-        with self.db.session() as session:
-            ids = claim(session, InboxEvent, self.owner, utcnow(), self.lease, limit)
-        for event_id in ids:
-            try:
-                self.process_one(event_id)
-            except Exception as error:
-                self._record_failure(event_id, error)
-        return len(ids)
+        return self.queue.run_batch(utcnow(), limit, self.process_one, self._record_failure)
 
     def process_one(self, event_id: int) -> None:
         """Look the sender's name up if stale, handle the event in one transaction (which also
@@ -135,7 +119,7 @@ class Worker:
     def _process(self, event_id: int, name: str | None = None) -> tuple[tuple | None, dict]:
         now = utcnow()
         with self.db.session() as session:
-            row = hold(session, InboxEvent, event_id, self.owner, now, self.lease)
+            row = self.queue.hold(session, event_id, now)
             if row is None:
                 return None, {}  # the lease passed to another worker
             raw = json.loads(row.payload)
@@ -154,9 +138,8 @@ class Worker:
                 self._fail(row, error, now)
                 return None, {}
             privacy.after_processing(session, row, event, addressed)
-            row.status = "done" if row.kind != "unknown" and event.mode == "active" else "ignored"
+            row.finish(DONE if row.kind != "unknown" and event.mode == "active" else IGNORED)
             row.addressed, row.processed_at = addressed, now
-            row.lease_owner = row.lease_until = None
             planned = self.sender.start_reply(session, reply_row, now) if reply_row else None
             return planned, followups
 
@@ -205,7 +188,6 @@ class Worker:
         and logged error says what and where, never the message (it may quote the user)."""
         row.attempts += 1
         row.error = describe(error)[:2000]
-        row.lease_owner = row.lease_until = None
         log.error(
             "event %s: attempt %d failed: %s\n%s",
             row.id,
@@ -214,9 +196,9 @@ class Worker:
             "".join(traceback.format_list(traceback.extract_tb(error.__traceback__))),
         )
         if row.attempts >= self.config["MAX_EVENT_ATTEMPTS"]:
-            row.status = "failed"
+            row.finish(FAILED)
         else:
-            row.next_attempt_at = now + timedelta(seconds=5 * 2**row.attempts)
+            row.retry_at(now + timedelta(seconds=5 * 2**row.attempts))
 
     def _record_failure(self, event_id: int, error: Exception) -> None:
         """An error outside the handler (odd payload, profile call, database): count it in a
@@ -224,24 +206,18 @@ class Worker:
         try:
             with self.db.session() as session:
                 row = session.get(InboxEvent, event_id)
-                if row is not None and row.status == "pending" and row.lease_owner == self.owner:
+                if row is not None and row.status == PENDING and row.lease_owner == self.owner:
                     self._fail(row, error, utcnow())
                 else:  # after the event's commit: its reply or a follow-up
                     log.error("event %s: failed after commit: %s", event_id, describe(error))
         except Exception as again:
             log.error("event %s: could not record a failure: %s", event_id, describe(again))
 
-    def heartbeat(self, every: float = 5.0) -> None:
-        if time.monotonic() - self._last_beat >= every:
-            with self.db.session() as session:
-                beat(session, "worker", self.owner)
-            self._last_beat = time.monotonic()
-
     def run_once(self) -> int:
         """Drain what is due now (events, then their replies), and return how much was done."""
         done = 0
         while True:
-            self.heartbeat()
+            self.pulse()
             step = self.process_due() + self.sender.send_due()
             if not step:
                 return done
@@ -249,20 +225,12 @@ class Worker:
 
     def warm_up(self) -> None:
         """Build the FAQ index before the first question, outside any write transaction."""
-        from models.faq.answering import unbuilt_indexes, warm_up
-
         with self.db.session() as session:
-            unbuilt = unbuilt_indexes(session)
-        warm_up(unbuilt)
+            unbuilt = answering.unbuilt_indexes(session)
+        answering.warm_up(unbuilt)
 
     def run_forever(self, stop: threading.Event, idle_sleep: float = 0.2) -> None:
         log.info("worker %s started", self.owner)
         self.warm_up()
-        while not stop.is_set():
-            try:
-                if not self.run_once():
-                    stop.wait(idle_sleep)
-            except Exception:  # the database blinked: log, wait, carry on
-                log.exception("worker loop error")
-                stop.wait(2.0)
+        run_until(stop, self.run_once, "worker", idle_sleep, 2.0)
         log.info("worker %s stopped", self.owner)

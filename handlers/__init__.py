@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot.router import Router
 from handlers import help
 from handlers.faq import admin as faq_admin
 from handlers.faq import answering as faq
 from handlers.oit import progress, respondents, review, submission_changes, submissions
 from handlers.registry import coordination, group_setup, membership, registration
+from handlers.router import Router
 from handlers.year import calendar
 
 MODULES = (

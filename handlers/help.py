@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from itertools import groupby
 
-from bot.events import Event
-from bot.replies import Reply
-from bot.router import Command, Context, Router, split_command
-from handlers.permissions import SETUP_FIRST, coordinator, in_group, provinces_here
+from handlers.events import Event
+from handlers.permissions import SETUP_FIRST, coordinator, in_group
+from handlers.replies import Reply
+from handlers.router import Command, Context, Router, split_command
 from models.registry import roles
 
 HINT = "พิมพ์ ช่วยเหลือ เพื่อดูคำสั่งของบอท"
@@ -53,11 +53,9 @@ def _one_to_one_too(command: Command) -> bool:
 
 def roles_here(ctx: Context) -> list[str]:
     """This person's roles in this chat, the strongest first; everyone is a member."""
-    if not ctx.event.user_id:
-        return [MEMBER]
-    person = roles.person(ctx.session, ctx.event.user_id)
-    found = [COORDINATOR] if provinces_here(ctx, person) else []
-    return found + ([ADMIN] if roles.admin_agencies(ctx.session, person) else []) + [MEMBER]
+    held = roles.held_here(ctx.session, ctx.event.user_id, ctx.event.group_id)
+    found = [COORDINATOR] if roles.COORDINATOR in held else []
+    return found + ([ADMIN] if roles.AGENCY_ADMIN in held else []) + [MEMBER]
 
 
 def _place(ctx: Context) -> str:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from bot.replies import Reply
-from bot.router import Context, Handler
+from handlers.replies import Reply
+from handlers.router import Context, Handler
 from models.registry import roles
-from models.registry.chats import Person
-from models.registry.tables import Province
 
 NO_USER = "ขออภัย บอทไม่เห็นบัญชี LINE ของผู้ส่ง จึงทำคำสั่งนี้ไม่ได้"
 GROUP_ONLY = "คำสั่งนี้ใช้ในกลุ่ม LINE ของจังหวัดเท่านั้น"
@@ -28,18 +26,10 @@ def in_group(ctx: Context, args: str, next_handler: Handler) -> Reply | None:
     return next_handler(ctx, args)
 
 
-def provinces_here(ctx: Context, person: Person) -> list[Province]:
-    """The provinces a person coordinates that this chat is about: in a group set up for a
-    province, that one; elsewhere, every province they serve."""
-    setup = roles.setup_of(ctx.session, ctx.event.group_id)
-    provinces = roles.coordinator_provinces(ctx.session, person)
-    return [p for p in provinces if setup is None or p.id == setup.province_id]
-
-
 def coordinator(ctx: Context, args: str, next_handler: Handler) -> Reply | None:
     """Coordinators of the group's province; in a one-to-one chat, of any province they serve."""
     person = ctx.sender or roles.person(ctx.session, ctx.event.user_id)
-    provinces = provinces_here(ctx, person)
+    provinces = roles.coordinator_provinces_here(ctx.session, person, ctx.event.group_id)
     if not provinces:
         return Reply.text(COORDINATORS_ONLY)
     ctx.sender, ctx.coordinates = person, provinces

@@ -23,6 +23,7 @@ class Base(DeclarativeBase):
 
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"  # items, dates, FAQ: yearly data
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BANGKOK = ZoneInfo("Asia/Bangkok")  # the time every deadline and notice is read in
 
 

@@ -1,4 +1,5 @@
-"""`flask --app wsgi clock`: APScheduler in Asia/Bangkok, one leader at a time."""
+"""The clock (`flask --app wsgi clock`, see bot.cli.processes): APScheduler in Asia/Bangkok,
+one leader at a time."""
 
 from __future__ import annotations
 
@@ -10,11 +11,10 @@ import time
 import uuid
 from datetime import UTC, datetime
 
-import click
 from apscheduler.schedulers.blocking import BlockingScheduler
-from flask import Flask, current_app
+from flask import Flask
 
-from bot.worker import beat
+from models.queues.runtime import beat
 from scheduler.jobs import TASKS, planned_jobs
 from scheduler.leader import LeaderLock
 
@@ -136,11 +136,3 @@ def run_clock(app: Flask, stop: threading.Event) -> None:
         else:
             stop.wait(RENEW_SECONDS)
     lock.release()
-
-
-@click.command("clock")
-def clock_command():
-    """Run the scheduler (one leader; a second clock stays idle)."""
-    from bot.cli.processes import stop_on_signals
-
-    run_clock(current_app._get_current_object(), stop_on_signals())

@@ -8,9 +8,12 @@ from dataclasses import dataclass, field
 from flask import current_app
 
 from bot.db import get_db
-from bot.privacy import purge_expired
-from models.base import utcnow
-from models.notices.candidates import BANGKOK, candidates_between
+from models.base import BANGKOK, utcnow
+from models.notices.budget import month_candidates, stale_sizes, store_sizes
+from models.notices.candidates import candidates_between
+from models.notices.delivery import send_digests as queue_digests
+from models.notices.retention import purge_expired
+from scheduler.notify import fetch_sizes, send
 
 LOOKAHEAD_DAYS = 62  # plan two months ahead; the replan job keeps the list current
 
@@ -33,9 +36,6 @@ def purge_retention() -> None:
 def send_notices(at: str) -> None:
     """Queue the notices planned for one moment (each once, by its unique key), province by
     province. Group sizes LINE must be asked for are fetched between transactions."""
-    from models.notices.budget import month_candidates
-    from scheduler.notify import fetch_sizes, send, stale_sizes, store_sizes
-
     moment, config, now = dt.datetime.fromisoformat(at), current_app.config, utcnow()
     database = get_db()
     failed: set[int] = set()  # provinces whose calendars cannot be read
@@ -51,8 +51,6 @@ def send_notices(at: str) -> None:
 
 def send_digests() -> None:
     """Tell each province's coordinators, once a day, of requests that waited for the digest."""
-    from scheduler.notify import send_digests as queue_digests
-
     with get_db().session() as session:
         queue_digests(session, utcnow())
 

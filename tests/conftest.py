@@ -7,7 +7,7 @@ import os
 import pytest
 from sqlalchemy import create_engine, text
 
-from bot import create_app
+from bot.app import create_app
 from bot.config import normalise_database_url
 from bot.dev.eventfactory import body_of, sign
 from tests import netguard
@@ -114,8 +114,8 @@ def db(app):
 @pytest.fixture
 def handle(app, db):
     """Run one event through the router without HTTP: returns (addressed, reply)."""
-    from bot.events import Event
-    from bot.router import Context
+    from handlers.events import Event
+    from handlers.router import Context
     from models.base import utcnow
     from models.queues import SentMessage
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from flask import Flask
 
-from bot.cli.registry import _province, today
+from bot.cli.options import existing_province, today
 from bot.db import get_db
 from models.base import utcnow
 from models.faq.answering import decide, province_with_calendar, store, use_vector_file
@@ -46,7 +46,10 @@ def faq_ask(questions: tuple[str, ...], as_json: bool, province: str | None):
     if questions == ("-",):
         questions = tuple(line.strip() for line in sys.stdin if line.strip())
     with get_db().session() as session:
-        chosen = _province(session, province) if province else province_with_calendar(session)
+        if province:
+            chosen = existing_province(session, province)
+        else:
+            chosen = province_with_calendar(session)
         for question in questions:
             decision = decide(session, question, chosen, today())
             if as_json:
@@ -60,7 +63,7 @@ def faq_ask(questions: tuple[str, ...], as_json: bool, province: str | None):
 def faq_local(province: str | None):
     """Entries coordinators added by chat, each answering in its own province only."""
     with get_db().session() as session:
-        chosen = _province(session, province) if province else None
+        chosen = existing_province(session, province) if province else None
         rows = local_entries(session, chosen)
     for key, name, question, answer in rows:
         click.echo(f"{key}\tจังหวัด{name}\t{question[:80]}\t{answer[:80]}")

@@ -10,7 +10,7 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import select
 
-from bot.cli.registry import _province
+from bot.cli.options import existing_province
 from bot.db import get_db
 from bot.stats import push_usage
 from models.base import utcnow
@@ -22,9 +22,14 @@ from models.notices.budget import (
     month_bounds,
     month_candidates,
     plan,
+    stale_between,
+    store_sizes,
 )
 from models.notices.candidates import BANGKOK
+from models.notices.preview import preview
+from models.oit.report import build_workbook, file_name, parse_month, report_rows
 from models.year.calendar import thai_month
+from scheduler.notify import fetch_sizes, report_links
 
 notifications_cli = click.Group("notifications", help="แจ้งเตือนตามปฏิทิน")
 
@@ -47,17 +52,15 @@ def notifications_preview(
     at: str, until: str | None, province: str | None, as_json: bool, offline: bool
 ):
     """Print, without sending, every notice the clock would queue at that moment or span."""
-    from scheduler.notify import fetch_sizes, preview, stale_between, store_sizes
-
     config, start = current_app.config, _moment(at)
     end = _moment(until) if until else start
     with get_db().session() as session:
-        province_id = _province(session, province).id if province else None
+        province_id = existing_province(session, province).id if province else None
         stale = [] if offline else stale_between(session, start, end, config, utcnow())
     sizes = fetch_sizes(stale, config)  # as the clock does: outside any transaction
     with get_db().session() as session:
         store_sizes(session, sizes, utcnow())
-        rows = preview(session, start, end, config, province_id)
+        rows = preview(session, start, end, config, report_links(config), province_id)
         assumed = assumed_sizes(session)
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False))
@@ -131,15 +134,13 @@ def budget_command(as_json: bool):
 )
 def report_command(province: str, month: str, out: str | None):
     """Write the monthly XLSX report (agency × item matrix) the coordinators receive by link."""
-    from models.oit.report import build_workbook, file_name, parse_month, report_rows
-
     today = dt.datetime.now(BANGKOK).date()
     try:
         month = parse_month(month, today)
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--month") from None
     with get_db().session() as session:
-        rows = report_rows(session, _province(session, province), month, today)
+        rows = report_rows(session, existing_province(session, province), month, today)
     data = build_workbook(rows)
     path = Path(out or file_name(month))
     try:

@@ -6,10 +6,13 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import func, select
 
-from bot.cli.registry import _province, today
+from bot.cli.options import existing_province, today
+from bot.cli.processes import stop_on_signals
 from bot.db import get_db
+from bot.link_jobs import LinkChecker
 from models.base import utcnow
 from models.oit import Submission
+from models.oit.link_checks import queue_recheck
 from models.oit.sheet_import import COLUMNS, import_submissions
 from models.registry.agency_import import read_rows
 from models.year.frameworks import active_framework
@@ -28,7 +31,7 @@ def submissions_import(path: str, province: str):
     except ValueError as error:
         raise click.ClickException(str(error)) from None
     with get_db().session() as session:
-        found = _province(session, province)
+        found = existing_province(session, province)
         framework = active_framework(session, found, today())
         report = import_submissions(session, rows, found, framework, utcnow())
     for error in report.errors:
@@ -42,10 +45,8 @@ def submissions_import(path: str, province: str):
 @click.option("--province", required=True, help="ชื่อจังหวัด")
 def links_recheck(province: str):
     """Queue a fresh check of every current link of a province."""
-    from bot.link_jobs import queue_recheck
-
     with get_db().session() as session:
-        queued = queue_recheck(session, _province(session, province).id, utcnow())
+        queued = queue_recheck(session, existing_province(session, province).id, utcnow())
     click.echo(f"ส่งลิงก์เข้าคิวตรวจ {queued} ลิงก์ (ตัวตรวจลิงก์จะตรวจต่อในเบื้องหลัง)")
 
 
@@ -53,9 +54,6 @@ def links_recheck(province: str):
 @click.option("--once", is_flag=True, help="Check what is queued, then exit.")
 def links_work(once: bool):
     """Run the background link checker (its own process: Procfile `links:`)."""
-    from bot.cli.processes import stop_on_signals
-    from bot.link_jobs import LinkChecker
-
     checker = LinkChecker(current_app._get_current_object())
     if once:
         done = 0

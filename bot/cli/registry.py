@@ -1,68 +1,16 @@
-"""Operator commands for the ITA domain: frameworks, agencies, roles, calendars, demo data."""
+"""Operator commands for who is who: a province's agencies, its coordinators, its groups."""
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-from pathlib import Path
-
 import click
-import yaml
 from flask import Flask
 from sqlalchemy import func, select
 
+from bot.cli.options import existing_province
 from bot.db import get_db
-from models.base import local_today, utcnow
+from models.base import utcnow
 from models.registry import Agency, ChatSetup, Group, Province, RoleGrant, group_setup, roles
 from models.registry.agency_import import import_agencies, province_named, read_rows
-from models.year import Framework
-from models.year.calendar import CalendarError, round_year
-from models.year.calendar import replace as replace_calendar
-from models.year.calendar import show as show_calendar
-from models.year.framework_file import FrameworkError
-from models.year.frameworks import active_framework, load_file, load_shipped
-
-
-def today() -> dt.date:
-    return local_today(utcnow())
-
-
-def _province(session, name: str) -> Province:
-    province = province_named(session, name)
-    if province is None:
-        raise click.ClickException(f"ไม่พบจังหวัด {name} (นำเข้าหน่วยงานด้วย agencies import ก่อน)")
-    return province
-
-
-framework_cli = click.Group("framework", help="Fiscal-year frameworks (data/frameworks/*.yaml).")
-
-
-@framework_cli.command("load")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
-def framework_load(path: str):
-    """Validate a framework file and load it; a bad file changes nothing."""
-    try:
-        with get_db().session() as session:
-            framework, changed = load_file(session, path)
-            label = f"{framework.scheme} {framework.fiscal_year} ({framework.status})"
-    except FrameworkError as error:
-        raise click.ClickException(f"{path}: {error}") from None
-    click.echo(f"{'โหลดแล้ว' if changed else 'ไม่มีการเปลี่ยนแปลง'}: {label}", err=True)
-
-
-@framework_cli.command("list")
-def framework_list():
-    """Frameworks in the database, and which one each province uses."""
-    with get_db().session() as session:
-        for fw in session.scalars(
-            select(Framework).order_by(Framework.scheme, Framework.fiscal_year)
-        ):
-            click.echo(f"{fw.scheme} {fw.fiscal_year} {fw.status:13} {fw.title}")
-        for province in session.scalars(select(Province).order_by(Province.name)):
-            fw = active_framework(session, province, today())
-            chosen = fw.fiscal_year if fw else "—"
-            click.echo(f"จังหวัด{province.name}: ใช้กรอบปี {chosen}")
-
 
 agencies_cli = click.Group("agencies", help="A province's agencies.")
 
@@ -136,7 +84,8 @@ roles_cli = click.Group("roles", help="Coordinators of a province.")
 def roles_grant(user_id: str, role: str, province: str):
     """Make a LINE user a coordinator of a province."""
     with get_db().session() as session:
-        roles.grant(session, roles.person(session, user_id), role, _province(session, province))
+        coordinator = roles.person(session, user_id)
+        roles.grant(session, coordinator, role, existing_province(session, province))
     click.echo(f"{user_id} เป็นผู้ประสานงานจังหวัด{province}", err=True)
 
 
@@ -151,7 +100,7 @@ def roles_revoke(user_id: str, role: str, province: str):
             session,
             roles.person(session, user_id),
             role,
-            province_id=_province(session, province).id,
+            province_id=existing_province(session, province).id,
         )
     click.echo(f"ยกเลิก {count} สิทธิ์", err=True)
 
@@ -164,7 +113,7 @@ groups_cli = click.Group("groups", help="What each LINE group is for, when chat 
 def groups_list(province: str | None):
     """Every group the bot knows: id, kind, province, members."""
     with get_db().session() as session:
-        chosen = _province(session, province) if province else None
+        chosen = existing_province(session, province) if province else None
         rows = group_setup.listed(session, chosen)
     for line_group_id, name, kind, province_name, members, active in rows:
         where = f"{kind} จังหวัด{province_name}" if kind else "ยังไม่ได้ตั้งค่า"
@@ -180,7 +129,7 @@ def groups_list(province: str | None):
 def groups_set(group_id: str, province: str, kind: str):
     """Set what a group is for, whoever set it before (audited as the operator)."""
     with get_db().session() as session:
-        chosen = _province(session, province)
+        chosen = existing_province(session, province)
         if session.scalar(select(Group.id).where(Group.line_group_id == group_id)) is None:
             raise click.ClickException(
                 f"ไม่พบกลุ่ม {group_id} ที่บอทอยู่ ดูรหัสกลุ่มได้จาก flask --app wsgi groups list"
@@ -189,51 +138,7 @@ def groups_set(group_id: str, province: str, kind: str):
     click.echo(f"{group_id}: {kind} จังหวัด{chosen.name}", err=True)
 
 
-calendar_cli = click.Group("calendar", help="A province's ITA calendar for a fiscal year.")
-
-
-@calendar_cli.command("show")
-@click.option("--province", required=True)
-@click.option("--year", type=int, default=None, help="ปีงบประมาณ พ.ศ. (ค่าเริ่มต้น: ปีปัจจุบัน)")
-@click.option("--json", "as_json", is_flag=True)
-def calendar_show(province: str, year: int | None, as_json: bool):
-    """Print the calendar as the JSON object `calendar load` accepts."""
-    with get_db().session() as session:
-        found = _province(session, province)
-        document = show_calendar(session, found, year or round_year(found, today()))
-    click.echo(json.dumps(document, ensure_ascii=False, indent=None if as_json else 2))
-
-
-@calendar_cli.command("load")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--province", required=True)
-def calendar_load(path: str, province: str):
-    """Replace the province's calendar for the file's fiscal year (JSON or YAML)."""
-    try:
-        document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        with get_db().session() as session:
-            year = replace_calendar(session, _province(session, province), document)
-    except (CalendarError, yaml.YAMLError) as error:
-        raise click.ClickException(f"{path}: {error}") from None
-    click.echo(f"โหลดกำหนดการปี {year} ของจังหวัด{province}แล้ว", err=True)
-
-
-@click.command("seed-demo")
-def seed_demo_command():
-    """Load the demo province (agencies, groups, calendar for the current fiscal year)."""
-    from bot.dev.demo import seed_demo
-
-    with get_db().session() as session:
-        summary = seed_demo(session, today())
-    click.echo(summary, err=True)
-
-
-def load_frameworks() -> None:
-    with get_db().session() as session:
-        load_shipped(session)
-
-
-def domain_stats(session) -> dict:
+def registry_stats(session) -> dict:
     """Top-level stats keys: agencies, people, groups."""
     by_kind = dict(session.execute(select(Agency.kind, func.count()).group_by(Agency.kind)).all())
     by_role = dict(
@@ -260,14 +165,6 @@ def domain_stats(session) -> dict:
 
 
 def init_app(app: Flask) -> None:
-    for command in (
-        framework_cli,
-        agencies_cli,
-        roles_cli,
-        groups_cli,
-        calendar_cli,
-        seed_demo_command,
-    ):
+    for command in (agencies_cli, roles_cli, groups_cli):
         app.cli.add_command(command)
-    app.extensions.setdefault("data_loaders", []).append(load_frameworks)
-    app.extensions.setdefault("stats_collectors", []).append(domain_stats)
+    app.extensions.setdefault("stats_collectors", []).append(registry_stats)

@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+import requests
 from flask import Flask, jsonify, request
 from werkzeug.serving import make_server
 
@@ -352,8 +353,6 @@ def create_fake_line_app(
     @app.post("/_fake/deliver")
     def deliver():
         """Sign events as LINE does and POST them to the bot's webhook."""
-        import requests
-
         if not (webhook_url and channel_secret):
             return error(400, "the stand-in was started without a webhook URL and secret")
         body = json.dumps(request.get_json(force=True), ensure_ascii=False).encode()

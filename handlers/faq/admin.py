@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import func, select
-
-from bot.replies import Outgoing, Reply, text_message
-from bot.router import Context, Router
 from handlers.permissions import COORDINATOR_ONLY
+from handlers.replies import Outgoing, Reply, text_message
+from handlers.router import Context, Router
 from models.base import local_today
-from models.faq.entries import OpenQuestion, add_answered, askers
+from models.faq import questions
+from models.faq.entries import OpenQuestion, askers
 from models.faq.files import MAX_ANSWER
 from models.line_text import TEXT_LIMIT, cut, pack, units
 from models.numbers import WHOLE, parse_int
-from models.registry import roles
 from models.year.calendar import thai_date
 
-ANSWER_LIMIT = 4000  # what the question's answer column keeps; also well within one message
 BY_ID = re.compile(rf"^#?({WHOLE})\s*(.*)$", re.S)
 
 
@@ -27,8 +24,9 @@ def _question(ctx: Context, args: str, usage: str) -> tuple[OpenQuestion | None,
     if not match:
         return None, "", Reply.text(usage)
     number = parse_int(match.group(1), 1)
-    row = ctx.session.get(OpenQuestion, number) if number else None
-    if row is None or row.province_id not in {p.id for p in ctx.provinces}:
+    provinces = {p.id for p in ctx.provinces}
+    row = questions.question_in(ctx.session, number, provinces) if number else None
+    if row is None:
         missing = f"ไม่พบคำถาม #{match.group(1)[:12]} ของจังหวัดคุณ ดูเลขที่ถูกต้องได้จาก คำถามค้าง"
         return None, "", Reply.text(missing)
     return row, match.group(2).strip(), None
@@ -36,16 +34,9 @@ def _question(ctx: Context, args: str, usage: str) -> tuple[OpenQuestion | None,
 
 def open_questions(ctx: Context, args: str) -> Reply:
     """คำถามที่บอทตอบไม่ได้ รอผู้ประสานงานตอบ (ผู้ประสานงาน)"""
-    waiting = (
-        OpenQuestion.province_id.in_([p.id for p in ctx.provinces]),
-        OpenQuestion.status == "open",
-    )
-    rows = ctx.session.scalars(
-        select(OpenQuestion).where(*waiting).order_by(OpenQuestion.asked_at).limit(20)
-    ).all()
+    rows, total = questions.waiting(ctx.session, [p.id for p in ctx.provinces])
     if not rows:
         return Reply.text("ไม่มีคำถามค้าง")
-    total = ctx.session.scalar(select(func.count()).select_from(OpenQuestion).where(*waiting))
     shown = f"{len(rows)} ข้อที่เก่าที่สุดจาก {total} ข้อ" if total > len(rows) else f"{total} ข้อ"
     who = askers(ctx.session, rows)
     lines = [f"คำถามค้าง {shown} (เก่าสุดก่อน) ตอบด้วย ตอบ #<เลข> <คำตอบ>"]
@@ -65,14 +56,12 @@ def answer(ctx: Context, args: str) -> Reply:
         return refusal or Reply.text(usage)
     asker, _ = askers(ctx.session, [row])[row.id]
     sent = f"คำตอบจากผู้ประสานงานจังหวัด ถึง {asker}:\n“{cut(row.text, 200)}”\n{text}"
-    if units(sent) > TEXT_LIMIT or len(text) > ANSWER_LIMIT:
+    if units(sent) > TEXT_LIMIT or len(text) > questions.ANSWER_LIMIT:
         return Reply.text(  # refused before anything is marked: LINE would refuse it too
-            f"คำตอบยาวเกินไป (ยาวได้ไม่เกิน {ANSWER_LIMIT:,} ตัวอักษร อีโมจินับเป็น 2) "
+            f"คำตอบยาวเกินไป (ยาวได้ไม่เกิน {questions.ANSWER_LIMIT:,} ตัวอักษร อีโมจินับเป็น 2) "
             f"โปรดย่อแล้วส่ง ตอบ #{row.id} <คำตอบ> ใหม่"
         )
-    row.status, row.answer = "answered", text
-    row.answered_by, row.answered_at = ctx.event.user_id, ctx.now
-    roles.audit(ctx.session, ctx.event.user_id or "", "faq.answer", question=row.id)
+    questions.answer(ctx.session, row, text, ctx.event.user_id, ctx.now)
     reply = Reply.text(f"ส่งคำตอบ #{row.id} แล้ว ถ้าควรเป็นคำตอบมาตรฐาน พิมพ์ เพิ่มคำถาม #{row.id}")
     if row.chat_id:
         message = text_message(sent)
@@ -88,18 +77,18 @@ def add_entry(ctx: Context, args: str) -> Reply:
     row, _, refusal = _question(ctx, args, "วิธีใช้: เพิ่มคำถาม #<เลขคำถาม>")
     if refusal:
         return refusal
-    if row.status != "answered" or not row.answer:
+    why_not = questions.not_ready_for_faq(row)
+    if why_not == questions.UNANSWERED:
         return Reply.text(f"คำถาม #{row.id} ยังไม่มีคำตอบ ตอบก่อนด้วย ตอบ #{row.id} <คำตอบ>")
-    if len(row.answer) >= MAX_ANSWER:  # an FAQ answer is kept whole or not at all
+    if why_not == questions.TOO_LONG:
         return Reply.text(
             f"คำตอบ #{row.id} ยาวเกิน {MAX_ANSWER - 1} ตัวอักษรสำหรับคลังคำถาม ย่อแล้วส่ง "
             f"ตอบ #{row.id} <คำตอบ> ใหม่ แล้วพิมพ์ เพิ่มคำถาม #{row.id}"
         )
     province = next(p for p in ctx.provinces if p.id == row.province_id)
-    source = f"ผู้ประสานงานจังหวัด{province.name} {thai_date(ctx.today)}"
-    key = add_answered(ctx.session, row, source, ctx.now)
+    by = ctx.event.user_id
+    key = questions.add_to_faq(ctx.session, row, province, ctx.today, by, ctx.now)
     ctx.followups.add("faq_index")  # rebuilt by the worker after commit, not inside it
-    roles.audit(ctx.session, ctx.event.user_id or "", "faq.add", question=row.id, key=key)
     return Reply.text(
         f"เพิ่มเข้าคลังคำถามแล้ว ({key}) บอทจะตอบคำถามแบบนี้เองในกลุ่มและแชตของจังหวัด"
         f"{province.name} ถ้าควรใช้ทั่วประเทศ แจ้งผู้ดูแลระบบ"

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from bot.replies import Reply, text_message
-from bot.router import Context, Router
-from handlers.coordinator_notices import NOWHERE, SENT, to_coordinators
 from handlers.help import HINT
+from handlers.replies import Outgoing, Reply, text_message
+from handlers.router import Context, Router
 from models.faq.answering import decide
 from models.faq.entries import askers, greet_once, keep_question, looks_like_question
 from models.faq.index import chatter_kind
 from models.line_text import cut, units
+from models.notices.coordinators import NOWHERE, SENT, groups_to_notify
 from models.registry import roles
 
 GREETING = "สวัสดี บอทผู้ช่วย ITA พร้อมตอบคำถามเรื่อง ITA/IIT/EIT/OIT พิมพ์คำถามได้เลย หรือพิมพ์ ช่วยเหลือ"
@@ -60,13 +60,14 @@ def answer_question(ctx: Context, question: str) -> Reply | None:
     asked = (event.chat_id, event.user_id, event.message_id, event.quote_token)
     row = keep_question(ctx.session, province.id, asked, question, decision, ctx.now)
     notice = text_message(forward_text(row.id, askers(ctx.session, [row])[row.id], question))
-    pushes, state = to_coordinators(ctx, province.id, [notice])
+    limits = (ctx.config["PERSON_NOTICES_PER_DAY"], ctx.config["PROVINCE_NOTICES_PER_DAY"])
+    groups, state = groups_to_notify(ctx.session, province.id, event.user_id, ctx.now, limits)
     told = {
         SENT: "ส่งต่อให้ผู้ประสานงานจังหวัดแล้ว",
         NOWHERE: "บันทึกไว้แล้ว แต่จังหวัดยังไม่มีกลุ่มผู้ประสานงานในบอท โปรดแจ้งผู้ประสานงานให้พิมพ์ คำถามค้าง",
     }.get(state, "เก็บไว้ให้ผู้ประสานงานจังหวัดตอบแล้ว")
     reply = Reply.text(f"{DONT_KNOW} {told} คำตอบจะส่งกลับมาในแชตนี้", quote=True)
-    reply.elsewhere = pushes
+    reply.elsewhere = [Outgoing(group, [notice]) for group in groups]
     return reply
 
 

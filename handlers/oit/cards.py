@@ -1,16 +1,10 @@
-"""Flex message JSON for OIT status and review, and the "which agency?" choices: built here,
-sent by bot/ like any reply."""
+"""Flex message JSON for OIT status and review: built here, sent by bot/ like any reply."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from bot.replies import Reply
 from models.line_text import ALT_TEXT_LIMIT, cut
-from models.registry.agency_lookup import Match
-from models.registry.agency_names import short_name
-from models.registry.tables import Agency
 
 STATUS_TEXT = {
     "missing": "ยังไม่ส่ง",
@@ -104,14 +98,3 @@ def _button(label: str, data: str, style: str, fill: str | None = None) -> dict:
         action.update(inputOption="openKeyboard", fillInText=fill)
         del action["displayText"]
     return {"type": "button", "style": style, "height": "sm", "flex": 2, "action": action}
-
-
-def agency_choices(question: str, matches: list[Match], resend: Callable[[Agency], str]) -> Reply:
-    """Ask which agency was meant: each quick reply re-sends the whole command with that
-    agency's code, so nothing typed is lost."""
-    lines = [f"• {m.agency.name} (รหัส {m.agency.code})" for m in matches]
-    return Reply.text(
-        question + "\n" + "\n".join(lines),
-        quick_replies=[(short_name(m.agency.name), resend(m.agency)) for m in matches],
-        quote=True,
-    )

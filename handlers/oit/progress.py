@@ -1,28 +1,29 @@
-"""Where an agency stands (สถานะ), where a province stands (สรุป), and IIT/EIT figures (คะแนน)."""
+"""Where an agency stands (สถานะ) and where a province stands (สรุป)."""
 
 from __future__ import annotations
 
-from bot.replies import Reply, text_message
-from bot.router import Context, Router
-from handlers.oit.cards import agency_choices, flex, status_card
+from handlers.choices import agency_choices
+from handlers.oit.cards import flex, status_card
 from handlers.permissions import COORDINATOR_ONLY
+from handlers.replies import Reply, text_message
+from handlers.router import Context, Router
 from models.notices import held
-from models.oit import progress
-from models.oit.context import current_phase, framework_for, resolve_agency
+from models.oit.context import agency_phase, framework_for, resolve_agency
 from models.oit.news import untold
-from models.oit.progress import Simulated
-from models.oit.records import current, item_status
+from models.oit.progress import standing
 from models.oit.submissions import APPROVED, FIX, MISSING, PENDING
 from models.oit.summary import summary_text
 from models.registry import roles
 from models.registry.agency_lookup import find_agencies
-from models.registry.tables import Agency, Province
+from models.registry.tables import Agency
 from models.year.calendar import thai_date
 
 ESTIMATE = "คะแนนจำลองเป็นการประมาณการจากผลตรวจของจังหวัด ไม่ใช่ผลทางการของ ป.ป.ช."
 
 
-def _agency(ctx: Context, args: str, command: str = "สถานะ", usage: str = "") -> Agency | Reply:
+def agency_meant(
+    ctx: Context, args: str, command: str = "สถานะ", usage: str = ""
+) -> Agency | Reply:
     """The agency named in args, else the sender's own (asking when they run several, or when
     the name fits several: each choice re-sends `command` with that agency's code, so what was
     typed is not lost)."""
@@ -50,29 +51,17 @@ def _agency(ctx: Context, args: str, command: str = "สถานะ", usage: st
     return Reply.text(usage or f"วิธีใช้: {command} <รหัสหรือชื่อหน่วยงาน>", quote=True)
 
 
-def _simulated(ctx: Context, agency: Agency, framework) -> tuple[dict, list[str], Simulated]:
-    """(items per status, items still to do, the simulated score) of an agency now."""
-    codes = progress.item_codes(ctx.session, framework.id)
-    rows = current(ctx.session, agency.id, framework.id)
-    counts = {APPROVED: 0, PENDING: 0, FIX: 0, MISSING: 0}
-    for code in codes:
-        counts[item_status(rows.get(code))] += 1
-    todo = [c for c in codes if item_status(rows.get(c)) in (MISSING, FIX)]
-    tools = progress.tool_scores(ctx.session, {agency.id: agency}, framework.id)[agency.id]
-    return counts, todo, progress.simulate(framework, counts, tools)
-
-
 def status(ctx: Context, args: str) -> Reply:
     """ดูความคืบหน้าการส่งลิงก์ OIT ของหน่วยงาน และคะแนนจำลอง
     สถานะ (หน่วยงานของฉัน) หรือ สถานะ <รหัสหรือชื่อหน่วยงาน>"""
-    agency = _agency(ctx, args)
+    agency = agency_meant(ctx, args)
     if isinstance(agency, Reply):
         return agency
     framework = framework_for(ctx.session, agency, ctx.now)
-    counts, todo, sim = _simulated(ctx, agency, framework)
+    stands = standing(ctx.session, agency, framework)
+    counts, todo, sim = stands.counts, stands.todo, stands.simulated
     extra = []
-    province = ctx.session.get(Province, agency.province_id)
-    phase = current_phase(ctx.session, province, ctx.today)
+    phase = agency_phase(ctx.session, agency, ctx.today)
     if phase:
         extra.append(f"ระยะที่ {phase.number} ส่งภายใน {thai_date(phase.deadline)}")
     extra.append(f"คะแนน OIT จำลอง {sim.oit:.2f}")

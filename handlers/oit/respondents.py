@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import re
 
-from bot.replies import Reply
-from bot.router import Context, Router
-from handlers.oit.progress import ESTIMATE, _agency, _simulated
+from handlers.oit.progress import ESTIMATE, agency_meant
 from handlers.permissions import known_person
+from handlers.replies import Reply
+from handlers.router import Context, Router
 from models.numbers import WHOLE, parse_decimal, parse_int
-from models.oit import progress
+from models.oit import respondents
 from models.oit.context import framework_for
-from models.oit.progress import Simulated
-from models.oit.submissions import RespondentCount, ToolScore, tool_row
+from models.oit.respondents import ScoreChange
 from models.registry import roles
 from models.registry.tables import Agency
 
@@ -67,24 +66,20 @@ def record_counts(ctx: Context, text: str) -> Reply:
     if isinstance(pairs, str):
         return Reply.text(f"ยังไม่ได้บันทึก: {pairs}\n{EXAMPLE}", quote=True)
     typed = " ".join(f"{tool} {answered}/{target}" for tool, (answered, target) in pairs.items())
-    agency = _agency(ctx, PAIR.sub(" ", text).strip(), typed)
+    agency = agency_meant(ctx, PAIR.sub(" ", text).strip(), typed)
     if isinstance(agency, Reply):
         return agency
     person = roles.person(ctx.session, ctx.event.user_id)
-    mine = {a.id for a in roles.admin_agencies(ctx.session, person)}
-    if agency.id not in mine and not roles.is_coordinator(ctx.session, person, agency.province_id):
+    if not respondents.may_report(ctx.session, person, agency):
         return Reply.text(f"ขออภัย เฉพาะแอดมินของ{agency.name}หรือผู้ประสานงานจังหวัดบันทึกได้")
     framework = framework_for(ctx.session, agency, ctx.now)
     if framework is None:
         return Reply.text(NO_FRAMEWORK, quote=True)
+    respondents.record_counts(ctx.session, agency, framework, pairs, person.line_user_id, ctx.now)
     lines = []
     for tool, (answered, target) in pairs.items():
-        row = tool_row(ctx.session, RespondentCount, agency.id, framework.id, tool)
-        row.answered, row.target = answered, target
-        row.recorded_by, row.recorded_at = person.line_user_id, ctx.now
         status = "ครบเป้าแล้ว" if answered >= target else f"ขาดอีก {target - answered} คน"
         lines.append(f"{tool} {answered}/{target} {status}")
-    roles.audit(ctx.session, person.line_user_id, "respondents", agency=agency.code, counts=pairs)
     return Reply.text(f"บันทึกของ{agency.name}: " + " · ".join(lines), quote=True)
 
 
@@ -121,27 +116,17 @@ def record_scores(ctx: Context, args: str) -> Reply:
     if not scores:
         return Reply.text(SCORE_USAGE, quote=True)
     typed = " ".join(f"{tool} {_number(value)}" for tool, value in scores.items())
-    agency = _agency(ctx, name, f"คะแนน {typed}", SCORE_USAGE)
+    agency = agency_meant(ctx, name, f"คะแนน {typed}", SCORE_USAGE)
     if isinstance(agency, Reply):
         return agency
-    person = ctx.person
-    allowed = roles.is_coordinator(ctx.session, person, agency.province_id) or agency.id in {
-        a.id for a in roles.admin_agencies(ctx.session, person)
-    }
-    if not allowed:
+    if not respondents.may_report(ctx.session, ctx.person, agency):
         return Reply.text(f"ขออภัย เฉพาะผู้ประสานงานหรือแอดมินของ{agency.name}บันทึกคะแนนได้")
     framework = framework_for(ctx.session, agency, ctx.now)
     if framework is None:
         return Reply.text(NO_FRAMEWORK, quote=True)
-    before = progress.tool_scores(ctx.session, {agency.id: agency}, framework.id)[agency.id]
-    _, _, was = _simulated(ctx, agency, framework)
-    for tool, value in scores.items():
-        row = tool_row(ctx.session, ToolScore, agency.id, framework.id, tool)
-        row.score, row.recorded_by, row.recorded_at = value, person.line_user_id, ctx.now
-    roles.audit(ctx.session, person.line_user_id, "scores", agency=agency.code, scores=scores)
-    ctx.session.flush()
-    _, _, now = _simulated(ctx, agency, framework)
-    return Reply.text(_scores_echo(agency, scores, before, was, now), quote=True)
+    by = ctx.person.line_user_id
+    change = respondents.record_scores(ctx.session, agency, framework, scores, by, ctx.now)
+    return Reply.text(_scores_echo(agency, scores, change), quote=True)
 
 
 def _number(value: float) -> str:
@@ -149,8 +134,9 @@ def _number(value: float) -> str:
     return format(value, "f").rstrip("0").rstrip(".") or "0"
 
 
-def _scores_echo(agency: Agency, scores: dict, before: dict, was: Simulated, now: Simulated) -> str:
+def _scores_echo(agency: Agency, scores: dict, change: ScoreChange) -> str:
     """What was stored and how it was read, then the simulated total before and after."""
+    before, was, now = change.before, change.was, change.now
     read = []
     for tool, value in scores.items():
         old = f"{_number(before[tool])} → " if tool in before and before[tool] != value else ""

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import re
 
-from bot.replies import Outgoing, Reply, text_message
-from bot.router import Context, Router
-from handlers.oit.cards import agency_choices, flex, review_carousel
+from handlers.choices import agency_choices
+from handlers.oit.cards import flex, review_carousel
 from handlers.permissions import COORDINATOR_ONLY
+from handlers.replies import Outgoing, Reply, text_message
+from handlers.router import Context, Router
 from models.line_text import cut
 from models.notices import outcomes
 from models.numbers import WHOLE, parse_int
 from models.oit import records as oit_records
-from models.oit.context import framework_for, resolve_agency
+from models.oit import review as oit_review
+from models.oit.context import resolve_agency
 from models.oit.link_verdict import PROBLEMS, UNCHECKED, VERDICT_TEXT
 from models.oit.parser import ITEM, find_items
-from models.oit.submissions import APPROVED, CURRENT, FIX, PENDING, Submission
-from models.registry import roles
+from models.oit.submissions import APPROVED, FIX, PENDING, Submission
 from models.registry.agency_lookup import find_agencies
 from models.registry.tables import Agency
 
@@ -46,10 +47,7 @@ def parse_review(args: str) -> tuple[str, list[str], str | None, str]:
     return args[: item.start()].strip(), find_items(args[item.start() : end]), outcome, reason
 
 
-def _decide(ctx: Context, row: Submission, outcome: str, reason: str) -> str:
-    row.review, row.review_note = outcome, (reason[:500] if outcome == FIX else None)
-    row.reviewed_by, row.reviewed_at, row.review_told_at = ctx.event.user_id, ctx.now, None
-    roles.audit(ctx.session, ctx.event.user_id, "oit.review", submission=row.id, outcome=outcome)
+def _verdict_line(row: Submission, outcome: str, reason: str) -> str:
     return f"{row.item_code} {'ผ่าน' if outcome == APPROVED else 'ต้องแก้ไข: ' + reason}"
 
 
@@ -69,16 +67,14 @@ def review(ctx: Context, args: str) -> Reply:
     _mine, agency = resolve_agency(ctx.session, agency_text, [], province_ids)
     if agency is None:
         return _which(ctx, agency_text, args.strip()[len(agency_text) :].strip(), province_ids)
-    framework = framework_for(ctx.session, agency, ctx.now)
-    current = oit_records.current(ctx.session, agency.id, framework.id)
+    live = oit_review.live_items(ctx.session, agency, ctx.now)
     if not codes:
-        return review_card(agency, current)
+        return review_card(agency, live)
     if outcome is None or (outcome == FIX and not reason):
         return Reply.text("โปรดระบุ ผ่าน หรือ แก้ไข <เหตุผล>\n" + USAGE)
-    rows = [current[c] for c in codes if c in current]
-    done = [_decide(ctx, row, outcome, reason) for row in rows]
-    missing = [c for c in codes if c not in current]
-    lines = [f"{agency.name}:", *done]
+    by, now = ctx.event.user_id, ctx.now
+    rows, missing = oit_review.review_items(ctx.session, live, codes, outcome, reason, by, now)
+    lines = [f"{agency.name}:", *(_verdict_line(row, outcome, reason) for row in rows)]
     if missing:
         lines.append(f"ยังไม่มีลิงก์ให้ตรวจ: {', '.join(missing)}")
     return _told(ctx, agency, rows, Reply.text("\n".join(lines)))
@@ -102,26 +98,24 @@ def _told(ctx: Context, agency: Agency, rows: list[Submission], reply: Reply) ->
 
 
 def _review_by_id(ctx: Context, submission_id: int, rest: str) -> Reply:
-    row = ctx.session.get(Submission, submission_id)
-    agency = ctx.session.get(Agency, row.agency_id) if row else None
-    if agency is None or agency.province_id not in {p.id for p in ctx.provinces}:
+    found = oit_review.submission_in(ctx.session, submission_id, {p.id for p in ctx.provinces})
+    if found is None:
         return Reply.text(f"ไม่พบรายการ #{submission_id} ในจังหวัดของคุณ")
-    if row.state != CURRENT:
+    row, agency = found
+    if not oit_review.still_current(row):
         return Reply.text(f"{row.item_code} ของ{agency.name} มีลิงก์ใหม่แล้ว โปรดตรวจรายการล่าสุด")
     outcome, reason, _ = parse_verdict(rest)
     if outcome is None:
         return Reply.text(f"โปรดระบุผล เช่น ตรวจ #{row.id} ผ่าน หรือ ตรวจ #{row.id} แก้ไข <เหตุผล>")
     if outcome == FIX and not reason:
         return Reply.text(f"โปรดพิมพ์เหตุผลที่ต้องแก้ไข: ตรวจ #{row.id} แก้ไข <เหตุผล>")
-    done = Reply.text(f"{agency.name}: {_decide(ctx, row, outcome, reason)}")
+    oit_review.decide(ctx.session, row, outcome, reason, ctx.event.user_id, ctx.now)
+    done = Reply.text(f"{agency.name}: {_verdict_line(row, outcome, reason)}")
     return _told(ctx, agency, [row], done)
 
 
-def review_card(agency: Agency, current: dict[str, Submission]) -> Reply:
-    rows = [
-        (code, row.review, row.id, oit_records.urls_of(row)[0])
-        for code, row in sorted(current.items(), key=lambda kv: oit_records.natural_key(kv[0]))
-    ]
+def review_card(agency: Agency, live: dict[str, Submission]) -> Reply:
+    rows = oit_review.card_rows(live)
     if not rows:
         return Reply.text(f"{agency.name} ยังไม่ได้ส่งลิงก์")
     waiting = sum(1 for r in rows if r[1] == PENDING)

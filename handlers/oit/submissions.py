@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.replies import Reply
-from bot.router import Context, Router
 from handlers.permissions import COORDINATOR_ONLY, known_person
+from handlers.replies import Reply
+from handlers.router import Context, Router
 from models.notices import held
 from models.oit import records as oit_records
+from models.oit import submitting
 from models.oit.context import framework_for, looks_like_code, resolve_agency
 from models.oit.news import untold
 from models.oit.parser import ITEM, ParsedLinks, find_items, has_item_link, parse_links
-from models.oit.url_rules import url_problem, url_warnings
 from models.registry import roles
 from models.registry.agency_names import short_name
 from models.registry.tables import Agency
@@ -22,7 +22,8 @@ WAITING = "คำขอเป็นแอดมินของคุณยัง
 USAGE = "วิธีส่ง: O1 https://… หนึ่งข้อต่อหนึ่งบรรทัด ส่งหลายบรรทัดในข้อความเดียวได้"
 
 
-def _event_time(ctx: Context) -> dt.datetime:
+def event_time(ctx: Context) -> dt.datetime:
+    """When LINE says the message was sent (edits of one message are ordered by it)."""
     millis = ctx.event.raw.get("timestamp")
     if not isinstance(millis, int):
         return ctx.now
@@ -67,31 +68,13 @@ def record_lines(
     framework = framework_for(ctx.session, agency, ctx.now)
     if framework is None:
         return Reply.text("ยังไม่มีกรอบการประเมินในระบบ โปรดแจ้งผู้ดูแลระบบ")
-    codes = [item.code for item in oit_records.items_of(ctx.session, framework.id)]
-    problems = [f"บรรทัด {b.line_no}: {b.reason}" for b in parsed.bad]
-    warnings, saved = [], []
-    for line in parsed.items:
-        if line.code not in codes:
-            problems.append(
-                f"บรรทัด {line.line_no}: ไม่มีข้อ {line.code} ในปี {framework.fiscal_year} "
-                f"(มี {codes[0]}–{codes[-1]})"
-            )
-            continue
-        broken = next((why for why in map(url_problem, line.urls) if why), None)
-        if broken:
-            problems.append(f"บรรทัด {line.line_no} ({line.code}): {broken}")
-            continue
-        oit_records.record(
-            ctx.session, agency, framework, line.code, line.urls,
-            by=ctx.event.user_id or "unknown", now=ctx.now, on_behalf=on_behalf,
-            source="edit" if ctx.event.type == "messageEdited" else "chat",
-            message_id=ctx.event.message_id, event_at=_event_time(ctx),
-        )  # fmt: skip
-        saved.append(line.code)
-        for url in line.urls:
-            warnings += [f"⚠️ {line.code}: {w}" for w in url_warnings(url, agency.website)]
-    current = oit_records.current(ctx.session, agency.id, framework.id)
-    remaining = len([c for c in codes if c not in current])
+    done = submitting.record_links(
+        ctx.session, agency, framework, parsed,
+        by=ctx.event.user_id or "unknown", now=ctx.now, on_behalf=on_behalf,
+        source="edit" if ctx.event.type == "messageEdited" else "chat",
+        message_id=ctx.event.message_id, event_at=event_time(ctx),
+    )  # fmt: skip
+    saved, problems, remaining = done.saved, done.problems, done.remaining
     head = (
         f"บันทึก {', '.join(oit_records.natural(saved))} ของ{short_name(agency.name, 40)}แล้ว "
         f"เหลืออีก {remaining} ข้อ"
@@ -101,7 +84,7 @@ def record_lines(
     if on_behalf and saved:
         head += " (ผู้ประสานงานบันทึกแทน)"
     news = untold(ctx.session, agency.id, ctx.now) if not on_behalf else []
-    body = [head, *problems, *warnings[:10]]
+    body = [head, *problems, *done.warnings[:10]]
     if problems and not saved:
         body.append(USAGE)
     if news:
@@ -140,15 +123,10 @@ def cancel(ctx: Context, args: str) -> Reply:
 
 
 def withdraw_items(ctx: Context, agency: Agency, codes: list[str]) -> Reply:
-    framework = framework_for(ctx.session, agency, ctx.now)
     by = ctx.event.user_id or "unknown"
-    codes = oit_records.natural(codes)
-    done = [
-        c for c in codes if oit_records.withdraw(ctx.session, agency, framework, c, by, ctx.now)
-    ]
+    codes, done = submitting.withdraw_items(ctx.session, agency, codes, by, ctx.now)
     if not done:
         return Reply.text(f"{', '.join(codes)} ของ{agency.name} ยังไม่มีลิงก์ที่ส่งไว้", quote=True)
-    roles.audit(ctx.session, by, "oit.withdraw", agency=agency.code, items=done)
     return Reply.text(f"ถอนลิงก์ {', '.join(done)} ของ{agency.name}แล้ว (ยังเก็บไว้ในประวัติ)")
 
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from bot.replies import Outgoing, Reply, text_message
-from bot.router import Context, Router
 from handlers.permissions import COORDINATOR_ONLY
-from handlers.registry.registration import _name, coordinator_groups
+from handlers.replies import Outgoing, Reply, text_message
+from handlers.router import Context, Router
 from models.notices.candidates import leads_of, parse_leads
-from models.registry import Person, roles
-from models.registry.agency_lookup import clear_winner, find_agencies
+from models.registry import Person, province_settings, roles
+from models.registry.agency_lookup import agency_in
+from models.registry.group_setup import coordinators_groups
+from models.registry.roles import display_name
 from models.registry.tables import Agency, Province
 
 
@@ -20,12 +19,7 @@ def _mentioned(ctx: Context) -> list[Person]:
 
 
 def _agency(ctx: Context, text: str) -> Agency | None:
-    ids = [p.id for p in ctx.provinces]
-    for province_id in ids:
-        agency = clear_winner(find_agencies(ctx.session, text, province_id))
-        if agency:
-            return agency
-    return None
+    return agency_in(ctx.session, text, [p.id for p in ctx.provinces])
 
 
 def _strip_mentions(ctx: Context, args: str) -> str:
@@ -44,7 +38,7 @@ def add_coordinator(ctx: Context, args: str) -> Reply:
     by = ctx.person.line_user_id
     for person in people:
         roles.grant(ctx.session, person, roles.COORDINATOR, province, by=by)
-    names = ", ".join(_name(p) for p in people)
+    names = ", ".join(display_name(p) for p in people)
     return Reply.text(f"เพิ่ม {names} เป็นผู้ประสานงานจังหวัด{province.name}แล้ว")
 
 
@@ -63,8 +57,8 @@ def unbind_admin(ctx: Context, args: str) -> Reply:
         by=ctx.person.line_user_id,
     )
     if not count:
-        return Reply.text(f"{_name(people[0])} ไม่ได้เป็นแอดมินของ{agency.name}")
-    return Reply.text(f"ยกเลิกสิทธิ์แอดมินของ{agency.name}ของ {_name(people[0])} แล้ว")
+        return Reply.text(f"{display_name(people[0])} ไม่ได้เป็นแอดมินของ{agency.name}")
+    return Reply.text(f"ยกเลิกสิทธิ์แอดมินของ{agency.name}ของ {display_name(people[0])} แล้ว")
 
 
 def move_admin(ctx: Context, args: str) -> Reply:
@@ -76,30 +70,27 @@ def move_admin(ctx: Context, args: str) -> Reply:
     old, new = _agency(ctx, words[0]), _agency(ctx, words[1])
     if old is None or new is None:
         return Reply.text("ไม่พบรหัสหน่วยงานเดิมหรือใหม่ในจังหวัดที่คุณดูแล")
-    by = ctx.person.line_user_id
-    if not roles.revoke(ctx.session, people[0], roles.AGENCY_ADMIN, agency_id=old.id, by=by):
-        return Reply.text(f"{_name(people[0])} ไม่ได้เป็นแอดมินของ{old.name}")
-    province = ctx.session.get(Province, new.province_id)
-    roles.grant(ctx.session, people[0], roles.AGENCY_ADMIN, province, new, by=by)
-    return Reply.text(f"ย้าย {_name(people[0])} จาก{old.name} ไปเป็นแอดมินของ{new.name}แล้ว")
+    if not roles.move_admin(ctx.session, people[0], old, new, by=ctx.person.line_user_id):
+        return Reply.text(f"{display_name(people[0])} ไม่ได้เป็นแอดมินของ{old.name}")
+    return Reply.text(f"ย้าย {display_name(people[0])} จาก{old.name} ไปเป็นแอดมินของ{new.name}แล้ว")
 
 
 def flag_departed_admins(ctx: Context, args: str) -> Reply | None:
     """An admin left a group: tell the province's coordinators, staff turnover is the risk."""
-    lines, provinces = [], set()
-    for user_id in ctx.event.member_ids("left"):
-        person = ctx.session.scalar(select(Person).where(Person.line_user_id == user_id))
-        for agency in roles.admin_agencies(ctx.session, person) if person else []:
-            lines.append(f"• {_name(person)} — แอดมินของ{agency.name} (รหัส {agency.code})")
-            provinces.add(agency.province_id)
-    if not lines:
+    departed = roles.departed_admins(ctx.session, ctx.event.member_ids("left"))
+    if not departed:
         return None
+    lines = [
+        f"• {display_name(person)} — แอดมินของ{agency.name} (รหัส {agency.code})"
+        for person, agency in departed
+    ]
+    provinces = {agency.province_id for _, agency in departed}
     notice = text_message(
         "แจ้งเตือน: แอดมินหน่วยงานออกจากกลุ่ม LINE\n"
         + "\n".join(lines)
         + "\nหากเปลี่ยนผู้รับผิดชอบ ให้แอดมินใหม่พิมพ์ ลงทะเบียน <ชื่อหน่วยงาน>"
     )
-    targets = {g for province_id in provinces for g in coordinator_groups(ctx, province_id)}
+    targets = {g for p in provinces for g in coordinators_groups(ctx.session, p)}
     return Reply(elsewhere=[Outgoing(g, [notice]) for g in sorted(targets)]) if targets else None
 
 
@@ -119,14 +110,7 @@ def confirm_registrations(ctx: Context, args: str) -> Reply:
     if len(provinces) > 1:
         return Reply.text(SEVERAL_PROVINCES)
     province: Province = provinces[0]
-    province.confirm_registrations = wanted
-    roles.audit(
-        ctx.session,
-        ctx.event.user_id,
-        "province.confirm_registrations",
-        province=province.name,
-        on=wanted,
-    )
+    province_settings.set_confirm_registrations(ctx.session, province, wanted, ctx.event.user_id)
     if wanted:
         return Reply.text(f"จังหวัด{province.name}: คำขอลงทะเบียนต้องให้ผู้ประสานงานอนุมัติ")
     return Reply.text(f"จังหวัด{province.name}: ลงทะเบียนแล้วเป็นแอดมินทันที ไม่ต้องรออนุมัติ")
@@ -145,9 +129,7 @@ def reminder_days(ctx: Context, args: str) -> Reply:
         )
     if len(provinces) > 1:
         return Reply.text(SEVERAL_PROVINCES)
-    text = ",".join(map(str, days))
-    provinces[0].reminder_days = text
-    roles.audit(ctx.session, ctx.event.user_id, "province.reminder_days", days=text)
+    text = province_settings.set_reminder_days(ctx.session, provinces[0], days, ctx.event.user_id)
     return Reply.text(
         f"จังหวัด{provinces[0].name}: แจ้งเตือนก่อนกำหนด {text} วัน (บอทเลือกส่งตามโควตาข้อความ)"
     )

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.replies import Reply
-from bot.router import Context, Router
 from handlers.permissions import COORDINATORS_ONLY, in_group, known_person
+from handlers.replies import Reply
+from handlers.router import Command, Context, Router
 from models.registry import group_setup, roles
 from models.registry.agency_import import province_named
 from models.registry.tables import ChatSetup, Province
@@ -52,7 +52,7 @@ def setup_group(ctx: Context, args: str) -> Reply:
     missing = group_setup.refusal(ctx.session, person, setup, province)
     if missing:
         return Reply.text(_refusal_text(setup, province, missing))
-    if setup and (setup.kind, setup.province_id) == (kind, province.id):
+    if group_setup.already(setup, kind, province):
         return Reply.text(f"กลุ่มนี้เป็นกลุ่ม{KIND_TEXT[kind]} จังหวัด{province.name} อยู่แล้ว")
     if setup and not confirmed:
         command = f"ตั้งค่ากลุ่ม {args.strip()} {CONFIRM}"
@@ -79,8 +79,6 @@ def _refusal_text(setup: ChatSetup | None, province: Province, missing: list[Pro
 
 
 def _usage() -> str:
-    from bot.router import Command
-
     return Command(("ตั้งค่ากลุ่ม",), setup_group).usage
 
 

@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-from bot.replies import Outgoing, Reply, text_message
-from bot.router import Context, Router
-from handlers.coordinator_notices import NOWHERE, WAITS, WITHHELD, to_coordinators
-from handlers.oit.cards import agency_choices
+from handlers.choices import agency_choices
 from handlers.permissions import COORDINATOR_ONLY, known_person
+from handlers.replies import Outgoing, Reply, text_message
+from handlers.router import Context, Router
 from models.notices import outcomes
+from models.notices.coordinators import NOWHERE, WITHHELD, groups_to_notify
 from models.notices.limits import day_start
 from models.numbers import parse_int
-from models.registry import Person, roles
+from models.registry import Person, registrations, roles
 from models.registry.agency_lookup import clear_winner, find_agencies
 from models.registry.agency_names import KIND_LABELS
-from models.registry.group_setup import groups_of
-from models.registry.tables import Agency, ChatSetup, Province, RoleGrant
+from models.registry.roles import display_name
+from models.registry.tables import Agency, ChatSetup, RoleGrant
 
 ROLE_TEXT = {roles.COORDINATOR: "ผู้ประสานงานจังหวัด", roles.AGENCY_ADMIN: "แอดมินหน่วยงาน"}
-LIST_MAX = 30  # requests one `อนุมัติ ทั้งหมด` shows (one text, whatever the names) and approves
-_name = roles.display_name
-
-
-def coordinator_groups(ctx: Context, province_id: int) -> list[str]:
-    """LINE ids of the province's coordinators' groups, where requests and flags go."""
-    return groups_of(ctx.session, province_id).get("coordinators", [])
+WAITS = "วันนี้มีคำขอถึงผู้ประสานงานหลายรายการ จึงเก็บไว้ในรายการรอ ผู้ประสานงานจะได้รับสรุปภายใน 1 วัน"
 
 
 def register_admin(ctx: Context, args: str) -> Reply:
@@ -45,25 +39,17 @@ def register_admin(ctx: Context, args: str) -> Reply:
 
 def _request(ctx: Context, agency: Agency, setup: ChatSetup | None) -> Reply:
     person: Person = ctx.person
-    province = ctx.session.get(Province, agency.province_id)
-    for status in ("active", "pending"):
-        if any(
-            g.agency_id == agency.id
-            for g in roles.grants(ctx.session, person, roles.AGENCY_ADMIN, status)
-        ):
-            state = "เป็นแอดมิน" if status == "active" else "ส่งคำขอเป็นแอดมิน"
-            return Reply.text(f"คุณ{state}ของ{agency.name}ไว้แล้ว", quote=True)
-    status = "pending" if province.confirm_registrations else "active"
-    grant = roles.grant(
-        ctx.session, person, roles.AGENCY_ADMIN, province, agency, status, by=person.line_user_id
-    )
+    grant, new = registrations.request_admin(ctx.session, person, agency)
+    if not new:
+        state = "เป็นแอดมิน" if grant.status == "active" else "ส่งคำขอเป็นแอดมิน"
+        return Reply.text(f"คุณ{state}ของ{agency.name}ไว้แล้ว", quote=True)
     note = roles.reminders_note(ctx.session, agency, setup.kind if setup else None)
-    if status == "active":
+    if grant.status == "active":
         return Reply.text(
-            f"ลงทะเบียนแล้ว: {_name(person)} เป็นแอดมินของ{agency.name}{note}", quote=True
+            f"ลงทะเบียนแล้ว: {display_name(person)} เป็นแอดมินของ{agency.name}{note}", quote=True
         )
     notice = text_message(
-        f"คำขอลงทะเบียน #{grant.id}: {_name(person)} ขอเป็นแอดมินของ{agency.name} "
+        f"คำขอลงทะเบียน #{grant.id}: {display_name(person)} ขอเป็นแอดมินของ{agency.name} "
         f"(รหัส {agency.code}, {KIND_LABELS[agency.kind]})\n"
         f"ยืนยันพิมพ์ อนุมัติ {grant.id} · ไม่อนุมัติพิมพ์ ปฏิเสธ {grant.id} <เหตุผล>",
         quick_replies=[
@@ -71,14 +57,17 @@ def _request(ctx: Context, agency: Agency, setup: ChatSetup | None) -> Reply:
             (f"ปฏิเสธ #{grant.id}", f"ปฏิเสธ {grant.id}"),
         ],
     )
-    pushes, state = to_coordinators(ctx, province.id, [notice])
+    limits = (ctx.config["PERSON_NOTICES_PER_DAY"], ctx.config["PROVINCE_NOTICES_PER_DAY"])
+    groups, state = groups_to_notify(
+        ctx.session, agency.province_id, ctx.event.user_id, ctx.now, limits
+    )
     waiting = "รอผู้ประสานงานจังหวัดยืนยัน" + (" (แจ้งผู้ประสานงานด้วยค่ะ)" if state == NOWHERE else "")
     if state == WITHHELD:
         waiting += f"\n{WAITS}"
     reply = Reply.text(
         f"รับคำขอแล้ว: {agency.name}\n{waiting} · ดูสถานะได้ด้วยคำสั่ง ฉันคือใคร{note}", quote=True
     )
-    reply.elsewhere = pushes
+    reply.elsewhere = [Outgoing(group, [notice]) for group in groups]
     return reply
 
 
@@ -91,10 +80,10 @@ def _decide(ctx: Context, args: str, approve: bool) -> Reply:
     number, reason = words[0].lstrip("#"), (words[1].strip() if len(words) > 1 else "")
     if approve and number == "ทั้งหมด":
         return _approve_all(ctx, reason)
-    number_value = parse_int(number, 1)
-    grant = ctx.session.get(RoleGrant, number_value) if number_value else None
-    allowed = {p.id for p in ctx.provinces}
-    if grant is None or grant.province_id not in allowed or grant.role != roles.AGENCY_ADMIN:
+    grant = registrations.request_in(
+        ctx.session, parse_int(number, 1), [p.id for p in ctx.provinces]
+    )
+    if grant is None:
         return Reply.text(f"ไม่พบคำขอ #{number[:20]} ในจังหวัดที่คุณดูแล")
     if grant.status != "pending":
         return Reply.text(f"คำขอ #{grant.id} ได้รับการพิจารณาไปแล้ว")
@@ -128,12 +117,13 @@ def _settle(
 def _approve_all(ctx: Context, rest: str) -> Reply:
     """List first; `อนุมัติ ทั้งหมด ยืนยัน` then approves what was listed and is still pending."""
     by = ctx.person.line_user_id
-    pending = roles.pending_requests(ctx.session, [p.id for p in ctx.provinces])
-    listed = (
-        roles.last_listed(ctx.session, by, day_start(ctx.now)) if rest.startswith("ยืนยัน") else None
+    pending = registrations.pending_requests(ctx.session, [p.id for p in ctx.provinces])
+    chosen = (
+        registrations.listed_still_pending(ctx.session, by, pending, day_start(ctx.now))
+        if rest.startswith("ยืนยัน")
+        else None
     )
-    if listed is not None:
-        chosen = [g for g in pending if g.id in set(listed)]
+    if chosen is not None:
         if not chosen:
             return Reply.text("คำขอที่แสดงไว้ได้รับการพิจารณาไปแล้วทั้งหมด พิมพ์ อนุมัติ ทั้งหมด เพื่อดูใหม่")
         lines, pushes = _settle(ctx, chosen, approve=True)
@@ -145,8 +135,7 @@ def _approve_all(ctx: Context, rest: str) -> Reply:
         return reply
     if not pending:
         return Reply.text("ไม่มีคำขอลงทะเบียนที่รอพิจารณา")
-    shown = pending[:LIST_MAX]
-    roles.remember_listed(ctx.session, by, [g.id for g in shown], ctx.now)
+    shown = registrations.list_for_approval(ctx.session, by, pending, ctx.now)
     lines = [f"คำขอที่รอพิจารณา {len(pending)} รายการ (ทีละรายการ พิมพ์ อนุมัติ <เลขคำขอ>):"]
     lines += [f"#{g.id} {roles.request_label(ctx.session, g)}" for g in shown]
     if len(pending) > len(shown):
@@ -172,14 +161,9 @@ def reject(ctx: Context, args: str) -> Reply:
 def who_am_i(ctx: Context, args: str) -> Reply:
     """ดูว่าคุณเป็นแอดมินของหน่วยงานใด และมีบทบาทอะไร"""
     person: Person = ctx.person
-    lines = [f"คุณคือ {_name(person)}"]
-    for grant in roles.grants(ctx.session, person, None, ("active", "pending")):
-        province = ctx.session.get(Province, grant.province_id)
-        where = (
-            ctx.session.get(Agency, grant.agency_id).name
-            if grant.agency_id
-            else f"จังหวัด{province.name}"
-        )
+    lines = [f"คุณคือ {display_name(person)}"]
+    for grant, province, agency in roles.roles_of(ctx.session, person):
+        where = agency.name if agency else f"จังหวัด{province.name}"
         waiting = " (รอผู้ประสานงานยืนยัน)" if grant.status == "pending" else ""
         lines.append(f"• {ROLE_TEXT[grant.role]} — {where}{waiting}")
     if len(lines) == 1:

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
-
-from bot.replies import Reply
-from bot.router import Context, Router
 from handlers.permissions import COORDINATOR_ONLY, SETUP_FIRST
+from handlers.replies import Reply
+from handlers.router import Context, Router
 from models.numbers import WHOLE, parse_int
 from models.registry import roles
-from models.year import Milestone, Phase
+from models.year import calendar
 from models.year.calendar import parse_thai_date, round_year, thai_date
 
 MOVE_PATTERN = re.compile(rf"^ระยะ(?:ที่)?\s*({WHOLE})\s+(.+)$")
@@ -29,26 +27,18 @@ def show_calendar(ctx: Context, args: str) -> Reply:
         )
     today = ctx.today
     year = round_year(province, today)
-    phases = ctx.session.scalars(
-        select(Phase)
-        .where(Phase.province_id == province.id, Phase.fiscal_year == year)
-        .order_by(Phase.number)
-    ).all()
-    milestones = ctx.session.scalars(
-        select(Milestone)
-        .where(Milestone.province_id == province.id, Milestone.fiscal_year == year)
-        .order_by(Milestone.start)
-    ).all()
+    phases = calendar.phases_of(ctx.session, province.id, year)
+    milestones = calendar.milestones_of(ctx.session, province.id, year)
     if not phases and not milestones:
         return Reply.text(f"ยังไม่มีกำหนดการ ITA {year} ของจังหวัด{province.name}")
     lines = [f"กำหนดการ ITA ปีงบประมาณ {year} จังหวัด{province.name}"]
-    upcoming = [p for p in phases if p.deadline >= today]
+    upcoming = calendar.phases_ahead(phases, today)
     if upcoming:
         lines.append("ส่งลิงก์ OIT ให้จังหวัดตรวจ:")
         for phase in upcoming:
             days = (phase.deadline - today).days
             lines.append(f"• {phase.title}: ภายใน {thai_date(phase.deadline)} (อีก {days} วัน)")
-    later = [m for m in milestones if (m.end or m.start) and (m.end or m.start) >= today]
+    later = calendar.milestones_ahead(milestones, today)
     if later:
         lines.append("กำหนดการของ ป.ป.ช. (ตรวจสอบกับประกาศของปีนี้):")
         for m in later[:6]:
@@ -74,26 +64,12 @@ def move_deadline(ctx: Context, args: str) -> Reply:
         )
     province = ctx.provinces[0]
     year = round_year(province, ctx.today)
-    phase = ctx.session.scalar(
-        select(Phase).where(
-            Phase.province_id == province.id, Phase.fiscal_year == year, Phase.number == number
-        )
-    )
+    phase = calendar.phase_numbered(ctx.session, province.id, year, number)
     if phase is None:
         return Reply.text(f"ไม่พบระยะที่ {number} ในกำหนดการปี {year} ของจังหวัด{province.name}")
-    if when < ctx.today or (phase.start and when < phase.start):
+    if not calendar.may_move_to(phase, when, ctx.today):
         return Reply.text("วันที่ใหม่ต้องไม่ย้อนหลัง และไม่ก่อนวันเริ่มของระยะนั้น")
-    old, phase.deadline = phase.deadline, when
-    roles.audit(
-        ctx.session,
-        ctx.person.line_user_id,
-        "phase.move",
-        province=province.name,
-        year=year,
-        phase=number,
-        old=old.isoformat(),
-        new=when.isoformat(),
-    )
+    old = calendar.move_phase_deadline(ctx.session, province, phase, when, ctx.person.line_user_id)
     return Reply.text(f"เลื่อนกำหนด{phase.title} จาก {thai_date(old)} เป็น {thai_date(when)} แล้ว")
 
 

@@ -31,6 +31,30 @@ def month_candidates(
     return candidates_between(session, *month_bounds(at), failed)
 
 
+def stale_sizes(session: Session, month: list[Candidate], config: dict, now_utc) -> list[str]:
+    """Groups the planner prices a push for whose member count is not known this day."""
+    ttl = dt.timedelta(hours=config["MEMBER_COUNT_TTL_HOURS"])
+    wanted = {c.group_id for c in month if c.costs}
+    rows = session.execute(
+        select(Group.line_group_id, Group.member_count_at).where(
+            Group.line_group_id.in_(wanted), Group.active.is_(True)
+        )
+    )
+    return [group_id for group_id, at in rows if at is None or now_utc - at > ttl]
+
+
+def stale_between(session: Session, start: dt.datetime, until: dt.datetime, config: dict, now_utc):
+    """stale_sizes for the plans of every month from `start` to `until` (what preview shows)."""
+    month = candidates_between(session, month_bounds(start)[0], month_bounds(until)[1])
+    return stale_sizes(session, month, config, now_utc)
+
+
+def store_sizes(session: Session, sizes: dict[str, int], now_utc: dt.datetime) -> None:
+    """Keep the member counts LINE gave, and when, for the plans of the coming days."""
+    for group in session.scalars(select(Group).where(Group.line_group_id.in_(sizes))):
+        group.member_count, group.member_count_at = sizes[group.line_group_id], now_utc
+
+
 def group_sizes(session: Session) -> dict[str, int]:
     rows = session.execute(select(Group.line_group_id, Group.member_count))
     return {group_id: count or DEFAULT_GROUP_SIZE for group_id, count in rows}

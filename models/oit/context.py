@@ -39,6 +39,11 @@ def current_phase(session: Session, province: Province, today: dt.date) -> Phase
     return next((p for p in found if p.deadline >= today), found[-1] if found else None)
 
 
+def agency_phase(session: Session, agency: Agency, today: dt.date) -> Phase | None:
+    """The phase the agency's province is in today."""
+    return current_phase(session, session.get(Province, agency.province_id), today)
+
+
 def resolve_agency(
     session: Session, hint: str, among: list[Agency], province_ids: list[int]
 ) -> tuple[Agency | None, Agency | None]:

@@ -10,7 +10,7 @@ from functools import lru_cache
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from models.oit.records import natural_key
+from models.oit.records import current, item_status, natural_key
 from models.oit.submissions import APPROVED, CURRENT, FIX, MISSING, PENDING, Submission, ToolScore
 from models.registry.tables import Agency
 from models.year import Framework, FrameworkItem
@@ -130,6 +130,27 @@ def simulate(framework: Framework, counts: dict[str, int], tools: dict[str, floa
         if total >= rule["total_min"] and (each is None or min(values.values()) >= each):
             return Simulated(oit, total, rule["label"])
     return Simulated(oit, total, None)
+
+
+@dataclass
+class Standing:
+    """Where an agency stands now: items per status, items still to do, the simulated score."""
+
+    counts: dict[str, int]
+    todo: list[str]
+    simulated: Simulated
+
+
+def standing(session: Session, agency: Agency, framework: Framework) -> Standing:
+    """An agency's items per status, those missing or to fix, and its simulated score now."""
+    codes = item_codes(session, framework.id)
+    rows = current(session, agency.id, framework.id)
+    counts = {APPROVED: 0, PENDING: 0, FIX: 0, MISSING: 0}
+    for code in codes:
+        counts[item_status(rows.get(code))] += 1
+    todo = [c for c in codes if item_status(rows.get(c)) in (MISSING, FIX)]
+    tools = tool_scores(session, {agency.id: agency}, framework.id)[agency.id]
+    return Standing(counts, todo, simulate(framework, counts, tools))
 
 
 def projected_to_pass(

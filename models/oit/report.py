@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import io
 import re
 from dataclasses import dataclass
 
+from itsdangerous import URLSafeTimedSerializer
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from sqlalchemy import or_, select
@@ -26,6 +29,7 @@ FILLS = {APPROVED: "C8E6C9", PENDING: "FFF59D", FIX: "FFCDD2", MISSING: "EEEEEE"
 TOTALS = {"ผ่าน": APPROVED, "รอตรวจ": PENDING, "แก้ไข": FIX, "ยังไม่ส่ง": MISSING}
 MONTH = re.compile(r"([0-9]{4})-([0-9]{1,2})")
 MONTH_USAGE = "ใช้ ปปปป-ดด (YYYY-MM) เช่น 2569-11 (พ.ศ.) หรือ 2026-11"
+LINK_SALT = "monthly-report"  # links already sent in chats verify only with this salt
 
 
 def parse_month(text: str, today: dt.date) -> str:
@@ -42,6 +46,26 @@ def parse_month(text: str, today: dt.date) -> str:
             f"เดือนนี้ยังไม่ถึง: {thai_month(f'{year}-{number:02d}')} (วันนี้ {thai_date(today)})"
         )
     return f"{year}-{number:02d}"
+
+
+def link_secret(secret_key: str | None, channel_secret: str) -> str:
+    """SECRET_KEY, else a key derived from the channel secret, so links work without one."""
+    if secret_key:
+        return secret_key
+    return hmac.new(channel_secret.encode(), b"ita-bot-reports", hashlib.sha256).hexdigest()
+
+
+def sign_report_link(secret: str, base_url: str, province_id: int, month: str) -> str:
+    """The download address of a province's monthly report, signed so it cannot be guessed."""
+    token = URLSafeTimedSerializer(secret, salt=LINK_SALT).dumps({"p": province_id, "m": month})
+    return f"{base_url.rstrip('/')}/reports/{token}"
+
+
+def read_report_token(secret: str, token: str, max_age: int) -> tuple[int, str]:
+    """(province id, month) of a signed link; itsdangerous' SignatureExpired or BadSignature
+    when it is too old or not ours."""
+    data = URLSafeTimedSerializer(secret, salt=LINK_SALT).loads(token, max_age=max_age)
+    return data["p"], data["m"]
 
 
 def be_month(month: str) -> str:

@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, utcnow
+from models.queues.leases import Leased, claim_index
 
 CURRENT, SUPERSEDED, WITHDRAWN = "current", "superseded", "withdrawn"
 PENDING, APPROVED, FIX = "pending", "approved", "fix"  # review outcomes of a current submission
@@ -65,19 +66,19 @@ class Submission(Base):
     ended_by: Mapped[str | None] = mapped_column(String(64))
 
 
-class LinkCheck(Base):
+class LinkCheck(Leased, Base):
     """A background fetch of one submitted link (a queue row, then its outcome)."""
 
     __tablename__ = "link_checks"
     __table_args__ = (
-        Index("ix_link_checks_claim", "status", "next_attempt_at"),
+        claim_index(__tablename__),
         Index("ix_link_checks_submission", "submission_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"))
     url: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending | done
+    status_width = 10  # pending | done
     verdict: Mapped[str | None] = mapped_column(String(16))  # see models.oit.link_verdict
     note: Mapped[str | None] = mapped_column(String(300))
     http_status: Mapped[int | None] = mapped_column(Integer)
@@ -85,9 +86,6 @@ class LinkCheck(Base):
     content_type: Mapped[str | None] = mapped_column(String(200))
     title: Mapped[str | None] = mapped_column(String(300))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    lease_owner: Mapped[str | None] = mapped_column(String(64))
-    lease_until: Mapped[datetime | None] = mapped_column(DateTime)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     checked_at: Mapped[datetime | None] = mapped_column(DateTime)
     told_at: Mapped[datetime | None] = mapped_column(DateTime)

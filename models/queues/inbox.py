@@ -8,14 +8,13 @@ from sqlalchemy import Boolean, DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, utcnow
+from models.queues.leases import Leased, claim_index
 
-PENDING, DONE, IGNORED, FAILED = "pending", "done", "ignored", "failed"
 
-
-class InboxEvent(Base):
+class InboxEvent(Leased, Base):
     __tablename__ = "inbox_events"
     __table_args__ = (
-        Index("ix_inbox_events_claim", "status", "next_attempt_at"),
+        claim_index(__tablename__),
         Index("ix_inbox_events_message_id", "message_id"),
     )
 
@@ -33,11 +32,7 @@ class InboxEvent(Base):
     event_time: Mapped[datetime | None] = mapped_column(DateTime)
     received_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     payload: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default=PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    lease_owner: Mapped[str | None] = mapped_column(String(64))
-    lease_until: Mapped[datetime | None] = mapped_column(DateTime)
     addressed: Mapped[bool] = mapped_column(Boolean, default=False)
     text_dropped: Mapped[bool] = mapped_column(Boolean, default=False)
     error: Mapped[str | None] = mapped_column(Text)

@@ -62,3 +62,12 @@ def clear_winner(matches: list[Match]) -> Agency | None:
     if len(matches) > 1 and matches[0].score - matches[1].score < CLEAR_LEAD:
         return None
     return matches[0].agency
+
+
+def agency_in(session: Session, text: str, province_ids: list[int]) -> Agency | None:
+    """The agency clearly meant, looked for in each province in turn (the first one found)."""
+    for province_id in province_ids:
+        agency = clear_winner(find_agencies(session, text, province_id))
+        if agency:
+            return agency
+    return None

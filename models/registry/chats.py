@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean, Date, DateTime, Integer, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, utcnow
 
@@ -34,3 +34,17 @@ class Person(Base):
     is_friend: Mapped[bool] = mapped_column(Boolean, default=False)
     friend_changed_at: Mapped[datetime | None] = mapped_column(DateTime)
     greeted_on: Mapped[date | None] = mapped_column(Date)  # one-to-one greeting: once a day
+
+
+def find_group(session: Session, line_group_id: str | None) -> Group | None:
+    """The Group row of a LINE group id, if the bot has recorded it."""
+    if not line_group_id:
+        return None
+    return session.scalar(select(Group).where(Group.line_group_id == line_group_id))
+
+
+def find_person(session: Session, line_user_id: str | None) -> Person | None:
+    """The Person row of a LINE user id, if the bot has seen them (none is created)."""
+    if not line_user_id:
+        return None
+    return session.scalar(select(Person).where(Person.line_user_id == line_user_id))

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.registry import roles
-from models.registry.chats import Group, Person
+from models.registry.chats import Group, Person, find_group, find_person
 from models.registry.tables import ChatSetup, Province
 
 KINDS = ("regional", "local", "coordinators")
@@ -27,18 +27,23 @@ def refusal(session: Session, who: Person, setup: ChatSetup | None, province: Pr
     return missing or None
 
 
+def already(setup: ChatSetup | None, kind: str, province: Province) -> bool:
+    """Whether the group is already set up for this purpose and province (nothing to change)."""
+    return setup is not None and (setup.kind, setup.province_id) == (kind, province.id)
+
+
 def set_up(
     session: Session, line_group_id: str, kind: str, province: Province, actor: str, now: datetime
 ) -> ChatSetup:
     """Record what the group is for (creating the group row if the bot has not seen it)."""
     if kind not in KINDS:
         raise ValueError(f"unknown group kind {kind!r}")
-    group = session.scalar(select(Group).where(Group.line_group_id == line_group_id))
+    group = find_group(session, line_group_id)
     if group is None:
         group = Group(line_group_id=line_group_id, first_seen=now)
         session.add(group)
         session.flush()
-    person = session.scalar(select(Person).where(Person.line_user_id == actor))
+    person = find_person(session, actor)
     setup = session.scalar(select(ChatSetup).where(ChatSetup.group_id == group.id))
     if setup is None:
         setup = ChatSetup(group_id=group.id)

@@ -10,12 +10,11 @@ from sqlalchemy.orm import Session
 
 from models.base import utcnow
 from models.registry.agency_names import LOCAL_KINDS
-from models.registry.chats import Group, Person
+from models.registry.chats import Group, Person, find_person
 from models.registry.tables import Agency, AuditEntry, ChatSetup, Province, RoleGrant
 
 COORDINATOR, AGENCY_ADMIN = "coordinator", "agency_admin"
 GROUP_KIND_TEXT = {"regional": "หน่วยงานส่วนภูมิภาค", "local": "องค์กรปกครองส่วนท้องถิ่น"}
-LISTED = "role.approve_all.listed"  # the requests `อนุมัติ ทั้งหมด` showed, for its confirmation
 
 
 def display_name(who: Person) -> str:
@@ -49,6 +48,25 @@ def is_coordinator(session: Session, who: Person, province_id: int) -> bool:
     return any(g.province_id == province_id for g in grants(session, who, COORDINATOR))
 
 
+def coordinator_provinces_here(
+    session: Session, who: Person, line_group_id: str | None
+) -> list[Province]:
+    """The provinces a person coordinates that this chat is about: in a group set up for a
+    province, that one; elsewhere, every province they serve."""
+    setup = setup_of(session, line_group_id)
+    provinces = coordinator_provinces(session, who)
+    return [p for p in provinces if setup is None or p.id == setup.province_id]
+
+
+def held_here(session: Session, line_user_id: str | None, line_group_id: str | None) -> set[str]:
+    """The roles (COORDINATOR, AGENCY_ADMIN) a LINE user holds in this chat; none unknown."""
+    if not line_user_id:
+        return set()
+    who = person(session, line_user_id)
+    found = {COORDINATOR} if coordinator_provinces_here(session, who, line_group_id) else set()
+    return found | ({AGENCY_ADMIN} if admin_agencies(session, who) else set())
+
+
 def admin_agencies(session: Session, who: Person) -> list[Agency]:
     ids = [g.agency_id for g in grants(session, who, AGENCY_ADMIN)]
     return (
@@ -56,6 +74,24 @@ def admin_agencies(session: Session, who: Person) -> list[Agency]:
         if ids
         else []
     )
+
+
+def departed_admins(session: Session, line_user_ids: list[str]) -> list[tuple[Person, Agency]]:
+    """(person, agency) for each agency whose admin is among the people who left a group."""
+    found = [find_person(session, user_id) for user_id in line_user_ids]
+    return [(who, agency) for who in found if who for agency in admin_agencies(session, who)]
+
+
+def roles_of(session: Session, who: Person) -> list[tuple[RoleGrant, Province, Agency | None]]:
+    """A person's active and pending roles, each with its province and agency (if any)."""
+    return [
+        (
+            row,
+            session.get(Province, row.province_id),
+            session.get(Agency, row.agency_id) if row.agency_id else None,
+        )
+        for row in grants(session, who, None, ("active", "pending"))
+    ]
 
 
 def setup_of(session: Session, line_group_id: str | None) -> ChatSetup | None:
@@ -75,9 +111,7 @@ def chat_province(session: Session, group_id: str | None, user_id: str | None) -
     if group_id:
         setup = setup_of(session, group_id)
         return session.get(Province, setup.province_id) if setup else None
-    found = (
-        session.scalar(select(Person).where(Person.line_user_id == user_id)) if user_id else None
-    )
+    found = find_person(session, user_id)
     if found is None:
         return None
     provinces = coordinator_provinces(session, found)
@@ -127,21 +161,6 @@ def request_label(session: Session, request: RoleGrant) -> str:
     return f"{display_name(who)} — แอดมินของ{agency.name}"
 
 
-def pending_requests(session: Session, province_ids: list[int]) -> list[RoleGrant]:
-    """Admin registrations waiting for the coordinators of these provinces, oldest first."""
-    return list(
-        session.scalars(
-            select(RoleGrant)
-            .where(
-                RoleGrant.status == "pending",
-                RoleGrant.role == AGENCY_ADMIN,
-                RoleGrant.province_id.in_(province_ids),
-            )
-            .order_by(RoleGrant.id)
-        )
-    )
-
-
 def decide(
     session: Session, request: RoleGrant, approve: bool, by: str, now: datetime, reason: str = ""
 ) -> None:
@@ -152,24 +171,6 @@ def decide(
     if reason:
         detail["reason"] = reason[:500]
     audit(session, by, "role.approve" if approve else "role.reject", **detail)
-
-
-def remember_listed(session: Session, actor: str, grant_ids: list[int], now: datetime) -> None:
-    session.add(
-        AuditEntry(actor=actor, action=LISTED, detail=json.dumps({"grants": grant_ids}), at=now)
-    )
-
-
-def last_listed(session: Session, actor: str, since: datetime) -> list[int] | None:
-    """The request ids `อนุมัติ ทั้งหมด` last showed this coordinator since `since`, if any:
-    its confirmation approves only what the coordinator saw."""
-    detail = session.scalar(
-        select(AuditEntry.detail)
-        .where(AuditEntry.action == LISTED, AuditEntry.actor == actor, AuditEntry.at >= since)
-        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-        .limit(1)
-    )
-    return json.loads(detail)["grants"] if detail else None
 
 
 def audit(session: Session, actor: str, action: str, **detail) -> None:
@@ -246,3 +247,12 @@ def revoke(
             agency_id=agency_id,
         )
     return count
+
+
+def move_admin(session: Session, who: Person, old: Agency, new: Agency, by: str) -> bool:
+    """Make an agency's admin the admin of another agency instead; False when they were not
+    the old agency's admin (nothing changes then)."""
+    if not revoke(session, who, AGENCY_ADMIN, agency_id=old.id, by=by):
+        return False
+    grant(session, who, AGENCY_ADMIN, session.get(Province, new.province_id), new, by=by)
+    return True

@@ -9,6 +9,7 @@ from pythainlp.util import thai_digit_to_arabic_digit, thai_strftime, thai_strpt
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from models.registry.roles import audit
 from models.registry.tables import Province
 from models.year import Milestone, Phase
 
@@ -91,18 +92,78 @@ def default_calendar(fiscal_year: int) -> dict:
     }
 
 
+def phases_of(session: Session, province_id: int, fiscal_year: int) -> list[Phase]:
+    """A province's pre-check phases of a fiscal year, in order."""
+    return list(
+        session.scalars(
+            select(Phase)
+            .where(Phase.province_id == province_id, Phase.fiscal_year == fiscal_year)
+            .order_by(Phase.number)
+        )
+    )
+
+
+def milestones_of(session: Session, province_id: int, fiscal_year: int) -> list[Milestone]:
+    """A province's NACC milestones of a fiscal year, the earliest first."""
+    return list(
+        session.scalars(
+            select(Milestone)
+            .where(Milestone.province_id == province_id, Milestone.fiscal_year == fiscal_year)
+            .order_by(Milestone.start)
+        )
+    )
+
+
+def phases_ahead(phases: list[Phase], today: dt.date) -> list[Phase]:
+    """Phases whose deadline has not passed (the deadline day itself still counts)."""
+    return [p for p in phases if p.deadline >= today]
+
+
+def milestones_ahead(milestones: list[Milestone], today: dt.date) -> list[Milestone]:
+    """Milestones not over yet: their last day (or only day) is today or later."""
+    return [m for m in milestones if (m.end or m.start) and (m.end or m.start) >= today]
+
+
+def phase_numbered(
+    session: Session, province_id: int, fiscal_year: int, number: int
+) -> Phase | None:
+    """Phase `number` of a province's fiscal year, if the calendar has it."""
+    return session.scalar(
+        select(Phase).where(
+            Phase.province_id == province_id,
+            Phase.fiscal_year == fiscal_year,
+            Phase.number == number,
+        )
+    )
+
+
+def may_move_to(phase: Phase, when: dt.date, today: dt.date) -> bool:
+    """A deadline moves neither into the past nor before the phase starts."""
+    return not (when < today or (phase.start and when < phase.start))
+
+
+def move_phase_deadline(
+    session: Session, province: Province, phase: Phase, when: dt.date, actor: str
+) -> dt.date:
+    """Give a phase a new deadline, audited; returns the old one."""
+    old, phase.deadline = phase.deadline, when
+    audit(
+        session,
+        actor,
+        "phase.move",
+        province=province.name,
+        year=phase.fiscal_year,
+        phase=phase.number,
+        old=old.isoformat(),
+        new=when.isoformat(),
+    )
+    return old
+
+
 def show(session: Session, province: Province, fiscal_year: int) -> dict:
     """The calendar as the JSON object `calendar show` prints and `calendar load` accepts."""
-    milestones = session.scalars(
-        select(Milestone)
-        .where(Milestone.province_id == province.id, Milestone.fiscal_year == fiscal_year)
-        .order_by(Milestone.start)
-    )
-    phases = session.scalars(
-        select(Phase)
-        .where(Phase.province_id == province.id, Phase.fiscal_year == fiscal_year)
-        .order_by(Phase.number)
-    )
+    milestones = milestones_of(session, province.id, fiscal_year)
+    phases = phases_of(session, province.id, fiscal_year)
     iso = lambda day: day.isoformat() if day else None  # noqa: E731
     return {
         "province": province.name,

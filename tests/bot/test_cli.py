@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot import create_app
+from bot.app import create_app
 from bot.dev.eventfactory import text_event
 
 

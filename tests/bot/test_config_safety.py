@@ -17,7 +17,8 @@ import pytest
 import time_machine
 from itsdangerous import URLSafeTimedSerializer
 
-from bot import config, create_app
+from bot import config
+from bot.app import create_app
 from bot.config import ConfigError
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,10 +10,10 @@ from sqlalchemy import select
 from bot.dev.chat import chat_ids
 from bot.dev.demo import GROUPS
 from bot.dev.eventfactory import now_ms, text_event
-from bot.outbox import enqueue_push
 from models.base import utcnow
 from models.notices import HeldNotice
 from models.queues import OutboxMessage
+from models.queues.outbox import enqueue_push
 
 RATE = "The API rate limit has been exceeded. Try again later."
 MONTHLY = "You have reached your monthly limit."

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot import link_fetch
+from bot.dev.eventfactory import text_event
 from bot.link_fetch import fetch
 from bot.link_jobs import LinkChecker
 from models.oit import LinkCheck
@@ -24,6 +25,7 @@ from models.oit.link_verdict import (
     Fetched,
     verdict,
 )
+from tests.oit.test_oit_chat import LOCAL
 
 PAGE = "<html><head><title>{title}</title></head><body>{body}</body></html>"
 
@@ -169,15 +171,11 @@ def test_year_on_real_style_pages(body, year, expected):
 def test_checks_run_in_the_background_and_are_told_to_the_agency(
     runner, app, db, post_events, worker, fake_line, site
 ):
-    from tests.oit.test_oit_chat import LOCAL
-
     port = site.rsplit(":", 1)[1]
     app.config["LINK_CHECK_TEST_HOSTS"] = {"www.bangrachan-sao.go.th": "127.0.0.1"}
     app.config["LINK_CHECK_TIMEOUT_SECONDS"] = 1.0
     runner.invoke(args=["seed-demo"])
     runner.invoke(args=["agencies", "bind-user", "Uadmin01", "L004"])
-    from bot.dev.eventfactory import text_event
-
     base = f"http://www.bangrachan-sao.go.th:{port}"
     post_events(text_event(f"O1 {base}/ok\nO2 {base}/gone", group_id=LOCAL, user_id="Uadmin01"))
     worker.run_once()

@@ -14,11 +14,13 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from bot import link_jobs
+from bot.dev.eventfactory import text_event
 from bot.link_fetch import fetch
 from bot.link_jobs import LinkChecker
 from models.oit import LinkCheck
 from models.oit.link_verdict import DEAD, UNCHECKED, Fetched, verdict
 from models.oit.url_rules import is_public_address, url_problem
+from tests.oit.test_oit_chat import LOCAL
 
 TIMEOUT = 2.0
 DRIP_SECONDS = 30  # the server gives up by then, so the old code fails instead of hanging
@@ -128,9 +130,6 @@ def test_each_row_is_leased_afresh_before_its_fetch(
     runner, app, db, post_events, worker, monkeypatch
 ):
     """A batch is checked row by row: the last must still be leased when its turn comes."""
-    from bot.dev.eventfactory import text_event
-    from tests.oit.test_oit_chat import LOCAL
-
     runner.invoke(args=["seed-demo"])
     runner.invoke(args=["agencies", "bind-user", "Uadmin01", "L004"])
     base = "https://www.bangrachan-sao.go.th"

@@ -8,12 +8,15 @@ import os
 import socket
 import subprocess
 import threading
+from pathlib import Path
 
 import pytest
 import time_machine
 from openpyxl import load_workbook
 
 from bot.dev import serve
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # --- item 15: make run on another port ---
 
@@ -30,7 +33,7 @@ def taken_port():
 def test_make_run_takes_the_port_from_the_environment():
     env = dict(os.environ, PORT="8123", FAKE_LINE_PORT="8124")
     plan = subprocess.run(
-        ["make", "-n", "run"], cwd=os.path.dirname(os.path.dirname(__file__)), env=env,
+        ["make", "-n", "run"], cwd=ROOT, env=env,
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     assert "serve --port 8123" in plan and "--port 8000" not in plan

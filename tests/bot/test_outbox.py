@@ -9,9 +9,11 @@ import time_machine
 from sqlalchemy import select
 
 from bot.dev.eventfactory import now_ms, text_event
-from bot.outbox import enqueue_push
+from handlers.replies import Reply, text_message
+from handlers.router import Router
 from models.base import utcnow
 from models.queues import OutboxMessage, SentMessage
+from models.queues.outbox import enqueue_push
 from models.registry import Group
 
 
@@ -136,9 +138,6 @@ def test_push_counts_group_members_against_the_month(app, runner, worker, fake_l
 
 
 def test_more_than_five_messages_are_split(post_events, worker, fake_line, db, app):
-    from bot.replies import Reply, text_message
-    from bot.router import Router
-
     router: Router = app.extensions["router"]
     router.command("หกข้อความ")(lambda ctx, args: Reply([text_message(str(i)) for i in range(6)]))
     post_events(text_event("หกข้อความ", group_id="Cg1"))

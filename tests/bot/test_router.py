@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.dev.eventfactory import base_event, text_event
-from bot.replies import Reply
-from bot.router import Router, split_command
+from handlers.replies import Reply
+from handlers.router import Router, split_command
 from models.base import utcnow
 from models.queues import SentMessage
 
@@ -88,7 +88,7 @@ def test_first_match_wins_and_recognisers_run_after_commands(app):
     class Ctx:
         event = None
 
-    from bot.events import Event
+    from handlers.events import Event
 
     ctx = Ctx()
     ctx.event = Event(text_event("สถานะ http://x", group_id="Cg"))
@@ -113,8 +113,8 @@ def test_middleware_can_refuse_before_the_handler_runs():
         ran.append(args)
         return Reply.text("ปิดแล้ว")
 
-    from bot.events import Event
-    from bot.router import Context
+    from handlers.events import Event
+    from handlers.router import Context
 
     def ctx(role):
         return Context(
@@ -132,8 +132,8 @@ def test_middleware_can_refuse_before_the_handler_runs():
 
 
 def test_a_route_without_role_middleware_fails_loudly_not_with_a_missing_key():
-    from bot.events import Event
-    from bot.router import Context
+    from handlers.events import Event
+    from handlers.router import Context
 
     ctx = Context(None, Event(text_event("สถานะ", group_id="Cg")), utcnow(), {}, Router())
     with pytest.raises(LookupError, match="middleware"):

@@ -283,7 +283,7 @@ def controls_in(value) -> list[str]:
 
 def test_control_characters_are_stripped_and_mentions_shifted(post_events, db):
     from bot.dev.eventfactory import BOT_USER_ID
-    from bot.events import Event
+    from handlers.events import Event
 
     text = "ถาม \x00ราคา\x07 \x1b@ITA Bot\r\nค่า\x00ธรรมเนียม\tเท่าไร @สม\x00ชาย ครับ\r"
     bot_at, other_at = text.index("@ITA Bot"), text.index("@สม")

@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 
 from bot.cleaning import clean_text
 from bot.dev.eventfactory import postback_event, sign, text_event
-from bot.events import Event
+from handlers.events import Event
 from models.queues import InboxEvent
 
 CONTROLS = "\x00\x01\x07\x08\x0b\x0c\x1b\x1f\r\n\t"

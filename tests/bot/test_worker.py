@@ -7,11 +7,13 @@ from datetime import timedelta
 import time_machine
 from sqlalchemy import select
 
+from bot import worker as worker_module
 from bot.dev.eventfactory import base_event, text_event
-from bot.replies import Reply
 from bot.worker import Worker
+from handlers.replies import Outgoing, Reply, text_message
 from models.base import utcnow
 from models.queues import InboxEvent, OutboxMessage
+from models.queues.claims import claim
 from models.registry import Group, Person
 
 
@@ -69,8 +71,6 @@ def test_killed_worker_lease_is_resumed_by_another_within_30s(app, post_events, 
     post_events(*events)
     dead = Worker(app)
     with db.session() as session:  # the dead worker claimed a batch, then was killed
-        from models.queues.claims import claim
-
         claimed = claim(session, InboxEvent, dead.owner, utcnow(), 30, 25)
     assert len(claimed) == 10
     other = Worker(app)
@@ -85,8 +85,6 @@ def test_a_lost_lease_does_not_process_twice(app, post_events, db):
     post_events(text_event("ช่วยเหลือ", group_id="Cg"))
     slow, fast = Worker(app), Worker(app)
     with db.session() as session:
-        from models.queues.claims import claim
-
         [event_id] = claim(session, InboxEvent, slow.owner, utcnow(), 30, 25)
     with time_machine.travel(utcnow() + timedelta(seconds=31), tick=False):
         fast.process_due()
@@ -124,8 +122,6 @@ def test_heartbeat_shows_in_healthz(app, client):
 
 
 def test_replies_elsewhere_become_pushes(app, post_events, fake_line):
-    from bot.replies import Outgoing, text_message
-
     router = app.extensions["router"]
     router.command("ส่งต่อ")(
         lambda ctx, args: Reply(
@@ -164,8 +160,6 @@ def test_odd_payloads_next_to_thirty_requests_leave_all_thirty_answered(
 def test_a_step_outside_the_handler_that_fails_counts_attempts_and_spares_the_batch(
     app, post_events, db, fake_line, monkeypatch
 ):
-    import bot.worker as worker_module
-
     poison = text_event("ช่วยเหลือ", group_id="Cpoison", user_id="U" + "9" * 32)
     real = worker_module.record_chat
 

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from bot.dev.eventfactory import text_event
-from bot.router import split_command
 from handlers import build_router
+from handlers.router import split_command
 
 THAI = re.compile(r"[\u0E00-\u0E7F]")
 COMMANDS = build_router().commands

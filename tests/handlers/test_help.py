@@ -7,10 +7,10 @@ import pytest
 
 from bot.dev.chat import chat_ids
 from bot.dev.demo import DEMO_COORDINATOR, GROUPS
-from bot.replies import Reply
-from bot.router import Router
 from handlers import build_router
 from handlers.permissions import COORDINATOR_ONLY, in_group, known_person
+from handlers.replies import Reply
+from handlers.router import Router
 
 LOCAL, REGIONAL = chat_ids(GROUPS["local"], "")[0], chat_ids(GROUPS["regional"], "")[0]
 COORDS = chat_ids(GROUPS["coordinators"], "")[0]

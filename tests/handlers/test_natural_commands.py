@@ -8,8 +8,8 @@ import pytest
 from bot.dev.chat import chat_ids
 from bot.dev.demo import DEMO_COORDINATOR, GROUPS
 from bot.dev.eventfactory import text_event
-from bot.router import split_command
 from handlers import build_router
+from handlers.router import split_command
 
 LOCAL, COORDS = chat_ids(GROUPS["local"], "")[0], chat_ids(GROUPS["coordinators"], "")[0]
 COORDINATOR = chat_ids(None, DEMO_COORDINATOR)[1]

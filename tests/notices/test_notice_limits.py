@@ -14,9 +14,9 @@ from bot.dev.chat import chat_ids
 from bot.dev.demo import GROUPS
 from bot.dev.eventfactory import text_event
 from models.base import DATA_DIR, utcnow
+from models.notices.delivery import send_digests
 from models.notices.limits import day_start
 from models.registry import RoleGrant
-from scheduler.notify import send_digests
 
 COORDS = chat_ids(GROUPS["coordinators"], "")[0]
 DEMO = DATA_DIR / "demo" / "agencies.csv"

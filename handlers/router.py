@@ -7,15 +7,16 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.orm import Session
-
-from bot.events import Event
-from bot.replies import Reply
+from handlers.events import Event
+from handlers.replies import Reply
 from models.base import local_today
 from models.oit.parser import ITEM
 from models.registry import Person, Province
+
+if TYPE_CHECKING:  # handlers hold a session but never build queries themselves
+    from sqlalchemy.orm import Session
 
 Handler = Callable[["Context", str], Reply | None]
 Middleware = Callable[["Context", str, Handler], Reply | None]
