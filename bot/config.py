@@ -14,6 +14,8 @@ from urllib.parse import urlparse
 
 import click
 
+from models.base import normalise_database_url
+
 log = logging.getLogger(__name__)
 LOCAL_TOKEN = "local-dev-token"  # guards only the stand-in, which listens on loopback
 LOCAL_LINE_PORT = 8001
@@ -28,14 +30,6 @@ class ConfigError(click.ClickException):
 
 def _int(name: str, default: int) -> int:
     return int(os.environ.get(name) or default)
-
-
-def normalise_database_url(url: str) -> str:
-    """Point plain PostgreSQL URLs at psycopg 3, the driver this project ships."""
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
 
 
 def from_environment(instance_path: str) -> dict:

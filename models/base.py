@@ -35,3 +35,11 @@ def local_today(now_utc: datetime) -> date:
 def utcnow() -> datetime:
     """Naive UTC now: every timestamp in the database is naive UTC, on SQLite and PostgreSQL."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def normalise_database_url(url: str) -> str:
+    """Point plain PostgreSQL URLs at psycopg 3, the driver this project ships."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bot.app import create_app
-from bot.config import normalise_database_url
 from bot.dev.eventfactory import body_of, sign
+from models.base import normalise_database_url
 from tests import netguard
 
 

@@ -8,7 +8,7 @@ from alembic import context
 from sqlalchemy import create_engine
 
 import models  # registers every table
-from bot.config import normalise_database_url
+from models.base import normalise_database_url
 
 target_metadata = models.base.Base.metadata
 
