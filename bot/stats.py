@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from models.base import BANGKOK
 from models.queues import InboxEvent, OutboxMessage
+from models.queues.leases import DONE, FAILED, IGNORED, PENDING, PROBABLY_SENT, SENT
 
 
 def month_start_utc(now_utc: datetime) -> datetime:
@@ -20,8 +21,8 @@ def month_start_utc(now_utc: datetime) -> datetime:
 
 
 STATUSES = {
-    InboxEvent: ("pending", "done", "ignored", "failed"),
-    OutboxMessage: ("pending", "sent", "probably_sent", "failed"),
+    InboxEvent: (PENDING, DONE, IGNORED, FAILED),
+    OutboxMessage: (PENDING, SENT, PROBABLY_SENT, FAILED),
 }
 
 
@@ -38,7 +39,7 @@ def push_usage(session: Session, now_utc: datetime) -> tuple[int, int]:
     pushes, messages = session.execute(
         select(func.count(), func.coalesce(func.sum(OutboxMessage.recipients), 0)).where(
             OutboxMessage.method == "push",
-            OutboxMessage.status.in_(["sent", "probably_sent"]),
+            OutboxMessage.status.in_([SENT, PROBABLY_SENT]),
             OutboxMessage.sent_at >= start,
             OutboxMessage.sent_at < start + timedelta(days=32),
         )
@@ -50,7 +51,7 @@ def collect(session: Session, now_utc: datetime, budget: int) -> dict:
     pushes, messages = push_usage(session, now_utc)
     failed = session.scalars(
         select(OutboxMessage)
-        .where(OutboxMessage.status == "failed")
+        .where(OutboxMessage.status == FAILED)
         .order_by(OutboxMessage.id.desc())
         .limit(5)
     )

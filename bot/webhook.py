@@ -19,6 +19,7 @@ from bot.cleaning import clean_text, needs_cleaning, storable
 from bot.db import get_db
 from models.base import utcnow
 from models.queues import InboxEvent
+from models.queues.leases import IGNORED, PENDING
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("webhook", __name__)
@@ -67,7 +68,7 @@ def inbox_row(raw: dict, received_at: datetime) -> dict:
         "received_at": received_at,
         "next_attempt_at": received_at,
         "payload": json.dumps(raw, ensure_ascii=False),
-        "status": "pending",
+        "status": PENDING,
         "attempts": 0,
         "addressed": False,
         "text_dropped": False,
@@ -77,7 +78,7 @@ def inbox_row(raw: dict, received_at: datetime) -> dict:
 def invalid_row(key: str, received_at: datetime) -> dict:
     """An event kept by its id alone: a redelivery is not stored again, and nothing runs it."""
     row = inbox_row({"webhookEventId": key}, received_at)
-    row.update(event_type="invalid", kind="unknown", status="ignored")
+    row.update(event_type="invalid", kind="unknown", status=IGNORED)
     return row
 
 

@@ -11,6 +11,7 @@ from models.line_text import cut
 from models.oit.link_verdict import TOLD, VERDICT_TEXT
 from models.oit.records import natural_key, urls_of
 from models.oit.submissions import APPROVED, CURRENT, FIX, LinkCheck, Submission
+from models.queues.leases import DONE
 
 MAX_LINES = 10
 
@@ -47,7 +48,7 @@ def link_news(session: Session, agency_id: int, now: datetime) -> list[str]:
         .join(Submission, Submission.id == LinkCheck.submission_id)
         .where(
             Submission.agency_id == agency_id,
-            LinkCheck.status == "done",
+            LinkCheck.status == DONE,
             LinkCheck.told_at.is_(None),
         )
     ).all()
@@ -58,7 +59,7 @@ def link_news(session: Session, agency_id: int, now: datetime) -> list[str]:
         .join(Submission, Submission.id == LinkCheck.submission_id)
         .where(
             Submission.agency_id == agency_id,
-            LinkCheck.status == "done",
+            LinkCheck.status == DONE,
             LinkCheck.url.in_(set(fresh)),
         )
         .order_by(LinkCheck.id)

@@ -20,6 +20,7 @@ from models.oit.submissions import (
     LinkCheck,
     Submission,
 )
+from models.queues.leases import DONE
 from models.registry.tables import Agency
 from models.year import Framework, FrameworkItem
 
@@ -164,7 +165,7 @@ def link_problems(session: Session, province_ids: list[int]) -> list[LinkProblem
         .where(
             Agency.province_id.in_(province_ids),
             Submission.state == CURRENT,
-            LinkCheck.status == "done",
+            LinkCheck.status == DONE,
         )
         .group_by(LinkCheck.submission_id, LinkCheck.url)
         .subquery()
