@@ -14,10 +14,10 @@ from models.base import local_today, utcnow
 from models.faq.entries import FaqEntry
 from models.faq.files import OFF_TOPIC, PLACEHOLDER, read_off_topic
 from models.faq.index import FaqIndex, Match, is_chatter
-from models.oit.context import current_phase, phases
+from models.oit.context import current_phase
 from models.registry.tables import Province
 from models.year import Framework, FrameworkItem, Milestone, Phase
-from models.year.calendar import round_year, thai_date
+from models.year.calendar import phases_of, round_year, thai_date
 from models.year.frameworks import active_framework
 
 CHECK_MANUAL = "โปรดตรวจสอบคู่มือของปีปัจจุบัน"
@@ -198,7 +198,7 @@ def calendar_values(session: Session, province: Province | None, today: dt.date)
         for edge in ("start", "end"):
             if getattr(m, edge):
                 values[f"{m.key}_{edge}"] = thai_date(getattr(m, edge))
-    for p in phases(session, province.id, year):
+    for p in phases_of(session, province.id, year):
         values[f"phase{p.number}_deadline"] = thai_date(p.deadline)
     phase = current_phase(session, province, today)
     if phase:

@@ -12,7 +12,7 @@ from models.base import local_today
 from models.registry.agency_lookup import clear_winner, find_agencies
 from models.registry.tables import Agency, Province
 from models.year import Framework, Phase
-from models.year.calendar import round_year
+from models.year.calendar import phases_of, round_year
 from models.year.frameworks import active_framework
 
 CODE = re.compile(r"[A-Za-z]{1,4}[0-9]{2,}|[0-9]{4,}")
@@ -23,19 +23,9 @@ def framework_for(session: Session, agency: Agency, now_utc: dt.datetime) -> Fra
     return active_framework(session, province, local_today(now_utc), agency.scheme)
 
 
-def phases(session: Session, province_id: int, fiscal_year: int) -> list[Phase]:
-    return list(
-        session.scalars(
-            select(Phase)
-            .where(Phase.province_id == province_id, Phase.fiscal_year == fiscal_year)
-            .order_by(Phase.number)
-        )
-    )
-
-
 def current_phase(session: Session, province: Province, today: dt.date) -> Phase | None:
     """The first phase whose deadline is today or later (the last one once all have passed)."""
-    found = phases(session, province.id, round_year(province, today))
+    found = phases_of(session, province.id, round_year(province, today))
     return next((p for p in found if p.deadline >= today), found[-1] if found else None)
 
 

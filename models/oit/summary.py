@@ -8,12 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.oit import progress
-from models.oit.context import current_phase, phases
+from models.oit.context import current_phase
 from models.oit.records import natural_key
 from models.oit.submissions import APPROVED, MISSING
 from models.registry.agency_names import LOCAL_KINDS
 from models.registry.tables import Agency, Province
-from models.year.calendar import round_year, thai_date
+from models.year.calendar import phases_of, round_year, thai_date
 from models.year.frameworks import active_framework
 
 GROUP_KINDS = {"regional": {"regional"}, "local": set(LOCAL_KINDS)}
@@ -91,7 +91,7 @@ def on_time_by_phase(
 ) -> list[tuple]:
     """(phase, agencies complete at its deadline) for every phase whose deadline has passed."""
     year = round_year(province, today)
-    passed = [p for p in phases(session, province.id, year) if p.deadline < today]
+    passed = [p for p in phases_of(session, province.id, year) if p.deadline < today]
     return [
         (p, progress.complete_by(session, ids, framework_id, total, p.deadline)) for p in passed
     ]
