@@ -28,10 +28,11 @@ from models.notices.candidates import BANGKOK  # noqa: E402
 from models.notices.delivery import notices  # noqa: E402
 from models.oit import Submission  # noqa: E402
 from models.oit.records import items_of  # noqa: E402
+from models.oit.report import report_signer  # noqa: E402
 from models.registry import Agency, ChatSetup, Group, Person, Province, RoleGrant  # noqa: E402
 from models.year import Phase  # noqa: E402
 from models.year.frameworks import load_shipped  # noqa: E402
-from scheduler.notify import report_links, send  # noqa: E402
+from scheduler.notify import send  # noqa: E402
 
 PROVINCES, AGENCIES = 77, 8300
 AT = dt.datetime(2027, 1, 29, 9, tzinfo=BANGKOK)  # the day before phase 1 ends (31 Jan is Sunday)
@@ -104,7 +105,7 @@ def main() -> int:
     )
     with app.app_context(), database.session() as session:
         started = time.perf_counter()
-        due = notices(session, AT, app.config, report_links(app.config))
+        due = notices(session, AT, app.config, report_signer(app.config))
         elapsed = time.perf_counter() - started
     messages = sum(len(m) for _, m, _ in due)
     pushes = sum(1 for *_, d in due if d == "push")

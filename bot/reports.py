@@ -11,11 +11,11 @@ from bot.db import get_db
 from models.base import BANGKOK
 from models.oit.report import (
     build_workbook,
+    config_secret,
     file_name,
-    link_secret,
     read_report_token,
     report_rows,
-    sign_report_link,
+    report_signer,
 )
 from models.registry import Province
 
@@ -25,11 +25,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def secret_of(app: Flask) -> str:
-    return link_secret(app.config.get("SECRET_KEY"), app.config["LINE_CHANNEL_SECRET"])
+    return config_secret(app.config)
 
 
 def report_url(app: Flask, province_id: int, month: str) -> str:
-    return sign_report_link(secret_of(app), app.config["PUBLIC_BASE_URL"], province_id, month)
+    return report_signer(app.config)(province_id, month)
 
 
 @blueprint.get("/reports/<token>")

@@ -1,4 +1,5 @@
-"""Capabilities of the bot; each module exposes register(router)."""
+"""Chat commands: the router and its contract, and one package per capability whose command
+modules each expose register(router)."""
 
 from __future__ import annotations
 

@@ -6,13 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import traceback
-from functools import partial
 from pathlib import Path
 
 from bot.line_client import LineClient, LineError
 from models.notices.budget import month_candidates, plan
-from models.notices.delivery import ReportLink, due, report_failure, send_province
-from models.oit.report import link_secret, sign_report_link
+from models.notices.delivery import due, report_failure, send_province
+from models.oit.report import report_signer
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +32,6 @@ def fetch_sizes(group_ids: list[str], config: dict) -> dict[str, int]:
     return sizes
 
 
-def report_links(config: dict) -> ReportLink:
-    """Monthly report links signed as the web process (bot.reports) verifies them."""
-    secret = link_secret(config.get("SECRET_KEY"), config["LINE_CHANNEL_SECRET"])
-    return partial(sign_report_link, secret, config["PUBLIC_BASE_URL"])
-
-
 def send(
     database, at: dt.datetime, config: dict, now_utc: dt.datetime, month=None, failed=()
 ) -> int:
@@ -46,7 +39,7 @@ def send(
     of its own, so that one province that fails (reported to its coordinators) stops no other.
     `month`: the month's candidates when the caller read them; `failed`: provinces whose
     calendars could not be read then."""
-    failed, link = set(failed), report_links(config)
+    failed, link = set(failed), report_signer(config)
     with database.session() as session:
         month = month_candidates(session, at, failed) if month is None else month
         decisions = plan(session, at, config["LINE_MONTHLY_MESSAGE_BUDGET"], month)

@@ -27,9 +27,9 @@ from models.notices.budget import (
 )
 from models.notices.candidates import BANGKOK
 from models.notices.preview import preview
-from models.oit.report import build_workbook, file_name, parse_month, report_rows
+from models.oit.report import build_workbook, file_name, parse_month, report_rows, report_signer
 from models.year.calendar import thai_month
-from scheduler.notify import fetch_sizes, report_links
+from scheduler.notify import fetch_sizes
 
 notifications_cli = click.Group("notifications", help="แจ้งเตือนตามปฏิทิน")
 
@@ -60,7 +60,7 @@ def notifications_preview(
     sizes = fetch_sizes(stale, config)  # as the clock does: outside any transaction
     with get_db().session() as session:
         store_sizes(session, sizes, utcnow())
-        rows = preview(session, start, end, config, report_links(config), province_id)
+        rows = preview(session, start, end, config, report_signer(config), province_id)
         assumed = assumed_sizes(session)
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False))

@@ -43,6 +43,8 @@ def waiting(
 
 def answer(session: Session, row: OpenQuestion, text: str, by: str | None, now: datetime) -> None:
     """Mark a question answered with the coordinator's text (sending it is the caller's)."""
+    if not text.strip() or len(text) > ANSWER_LIMIT:
+        raise ValueError(f"an answer has 1 to {ANSWER_LIMIT} characters")
     row.status, row.answer = "answered", text
     row.answered_by, row.answered_at = by, now
     roles.audit(session, by or "", "faq.answer", question=row.id)

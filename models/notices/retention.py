@@ -1,5 +1,5 @@
 """PDPA: everything past the retention period, across the packages that keep people's words
-(it lives at the top of models because it reaches the FAQ's questions and the queues)."""
+(in notices, the top layer of models, because it reaches the FAQ's questions and the queues)."""
 
 from __future__ import annotations
 

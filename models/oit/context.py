@@ -1,4 +1,4 @@
-"""Which agency, framework and phase a chat command is about; shared by the OIT handlers."""
+"""Which agency, framework and phase a command or a question is about (OIT and FAQ alike)."""
 
 from __future__ import annotations
 

@@ -7,7 +7,9 @@ import hashlib
 import hmac
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from itsdangerous import URLSafeTimedSerializer
 from openpyxl import Workbook
@@ -59,6 +61,17 @@ def sign_report_link(secret: str, base_url: str, province_id: int, month: str) -
     """The download address of a province's monthly report, signed so it cannot be guessed."""
     token = URLSafeTimedSerializer(secret, salt=LINK_SALT).dumps({"p": province_id, "m": month})
     return f"{base_url.rstrip('/')}/reports/{token}"
+
+
+def report_signer(config) -> Callable[[int, str], str]:
+    """Sign report links from the app's settings: the clock that sends them and the web process
+    that opens them must agree on the secret."""
+    return partial(sign_report_link, config_secret(config), config["PUBLIC_BASE_URL"])
+
+
+def config_secret(config) -> str:
+    """The report links' secret from the app's settings."""
+    return link_secret(config.get("SECRET_KEY"), config["LINE_CHANNEL_SECRET"])
 
 
 def read_report_token(secret: str, token: str, max_age: int) -> tuple[int, str]:

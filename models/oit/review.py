@@ -26,6 +26,8 @@ def decide(
     session: Session, row: Submission, outcome: str, reason: str, by: str, now: datetime
 ) -> None:
     """Record a verdict (a fix keeps its reason); the agency is to be told it afresh."""
+    if outcome == FIX and not reason.strip():
+        raise ValueError("a fix verdict needs its reason: the admin must know what to change")
     row.review, row.review_note = outcome, (reason[:NOTE_LIMIT] if outcome == FIX else None)
     row.reviewed_by, row.reviewed_at, row.review_told_at = by, now, None
     roles.audit(session, by, "oit.review", submission=row.id, outcome=outcome)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 from models.base import utcnow
 
 PENDING = "pending"  # waiting for a worker: the only status claim() takes
-DONE, IGNORED, FAILED = "done", "ignored", "failed"  # an inbox event's end (DONE: a link check's)
+DONE, IGNORED, FAILED = "done", "ignored", "failed"  # ends (outbox: FAILED; link check: DONE)
 SENT, PROBABLY_SENT, HELD = "sent", "probably_sent", "held"  # an outbox message's end
 
 

@@ -80,8 +80,8 @@ def scrub_stale(session: Session, cutoff: datetime, now: datetime) -> tuple[int,
     ).all()
     for row in inbox:
         if row.status == PENDING:
-            row.status, row.error = FAILED, "expired (not processed within the retention period)"
-            row.lease_owner = row.lease_until = None
+            row.finish(FAILED)
+            row.error = "expired (not processed within the retention period)"
         else:
             row.error = error_type(row.error)
         drop_text(row)

@@ -69,7 +69,7 @@ def test_the_threshold_in_use_is_the_one_calibration_chooses(faq_vector_file):
     nobody moves it by hand to flatter the evaluation set."""
     [row] = calibrate(calibration_folds(faq_vector_file), weights=(ENCODER_WEIGHT,))
     assert row["threshold"] == THRESHOLD, (
-        f"calibration now picks {row['threshold']}: set THRESHOLD in models/faq_index.py to it"
+        f"calibration now picks {row['threshold']}: set THRESHOLD in models/faq/index.py to it"
         " and measure again with bench/faq_eval.py"
     )
     for fold in row["folds"]:
