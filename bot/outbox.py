@@ -7,7 +7,6 @@ import logging
 import re
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,7 +20,7 @@ from models.queues import InboxEvent, OutboxMessage, SentMessage
 from models.queues.claims import ClaimLoop
 from models.queues.leases import FAILED, HELD, PROBABLY_SENT, SENT
 from models.queues.outbox import enqueue_push, in_requests
-from models.registry import Group
+from models.registry.chats import find_group
 
 log = logging.getLogger(__name__)
 MAX_REPLY_ATTEMPTS = 3
@@ -125,7 +124,7 @@ class Sender:
 
     def _recipients(self, session: Session, to: str, now: datetime) -> int:
         """Messages a push costs: the group's member count (refreshed when stale), or 1."""
-        group = session.scalar(select(Group).where(Group.line_group_id == to))
+        group = find_group(session, to)
         if group is None:
             return 1
         ttl = timedelta(hours=self.config["MEMBER_COUNT_TTL_HOURS"])

@@ -6,12 +6,12 @@ import logging
 import unicodedata
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.line_client import LineClient, LineError
 from handlers.events import Event
 from models.registry import Person
+from models.registry.chats import find_person
 
 log = logging.getLogger(__name__)
 REFRESH_AFTER = timedelta(days=7)
@@ -54,13 +54,13 @@ def stale_sender(session: Session, raw: dict, now: datetime) -> Event | None:
     event = Event(raw)
     if event.type not in NAMED_EVENTS or not event.user_id:
         return None
-    person = session.scalar(select(Person).where(Person.line_user_id == event.user_id))
+    person = find_person(session, event.user_id)
     return event if is_stale(person, now) else None
 
 
 def remember(session: Session, user_id: str, name: str, now: datetime) -> None:
     """Store a looked-up name ("" when LINE refused) in the event's own transaction."""
-    person = session.scalar(select(Person).where(Person.line_user_id == user_id))
+    person = find_person(session, user_id)
     if person is None:
         return
     if name:

@@ -30,6 +30,7 @@ from models.queues.claims import ClaimLoop, owner_id
 from models.queues.leases import DONE, FAILED, IGNORED, PENDING
 from models.queues.runtime import Pulse, run_until
 from models.registry import Group, Person
+from models.registry.chats import find_group
 
 log = logging.getLogger(__name__)
 BATCH = 25
@@ -179,7 +180,7 @@ class Worker:
                 log.info("member count of a new group unavailable: %s", error.status)
                 return
             with self.db.session() as session:
-                group = session.scalar(select(Group).where(Group.line_group_id == group_id))
+                group = find_group(session, group_id)
                 if group is not None:
                     group.member_count, group.member_count_at = count, utcnow()
 

@@ -7,6 +7,7 @@ can still carry a number where LINE sends a string, and one odd event must not c
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 
@@ -59,6 +60,14 @@ class Event:
     @property
     def chat_id(self) -> str | None:
         return self.group_id or self.user_id
+
+    @property
+    def sent_at(self) -> datetime | None:
+        """When LINE says the event happened (naive UTC); edits of one message are ordered by it."""
+        millis = self.raw.get("timestamp")
+        if not isinstance(millis, int):
+            return None
+        return datetime.fromtimestamp(millis / 1000, UTC).replace(tzinfo=None)
 
     @property
     def reply_token(self) -> str | None:

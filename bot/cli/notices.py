@@ -8,13 +8,11 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from sqlalchemy import select
 
 from bot.cli.options import existing_province
 from bot.db import get_db
 from bot.stats import push_usage
 from models.base import utcnow
-from models.notices import HeldNotice
 from models.notices.budget import (
     DEFAULT_GROUP_SIZE,
     assumed_sizes,
@@ -26,6 +24,7 @@ from models.notices.budget import (
     store_sizes,
 )
 from models.notices.candidates import BANGKOK
+from models.notices.held import waiting
 from models.notices.preview import preview
 from models.oit.report import build_workbook, file_name, parse_month, report_rows, report_signer
 from models.year.calendar import thai_month
@@ -91,7 +90,7 @@ def budget_command(as_json: bool):
         decisions = plan(session, now, config["LINE_MONTHLY_MESSAGE_BUDGET"], month)
         sizes, assumed = group_sizes(session), assumed_sizes(session)
         upcoming = [c for c in month if c.at >= now and c.costs]
-        held = session.scalars(select(HeldNotice).where(HeldNotice.delivered_at.is_(None))).all()
+        held = waiting(session)
         report = {
             "month": month_bounds(now)[0].strftime("%Y-%m"),
             "budget": config["LINE_MONTHLY_MESSAGE_BUDGET"],

@@ -11,7 +11,7 @@ from bot.dev.chat import chat_ids
 from models.base import DATA_DIR, utcnow
 from models.registry import roles
 from models.registry.agency_import import import_agencies, province_named, read_rows
-from models.registry.chats import Group
+from models.registry.chats import Group, find_group
 from models.registry.tables import ChatSetup
 from models.year import Milestone
 from models.year.calendar import default_calendar, fiscal_year_of, replace
@@ -48,7 +48,7 @@ def seed_demo(session: Session, today: dt.date) -> str:
     report = import_agencies(session, read_rows(DEMO / "agencies.csv"), province, actor="seed-demo")
     for kind, name in GROUPS.items():
         group_id, _ = chat_ids(name, "")
-        group = session.scalar(select(Group).where(Group.line_group_id == group_id))
+        group = find_group(session, group_id)
         if group is None:
             group = Group(line_group_id=group_id, name=name, first_seen=utcnow())
             session.add(group)

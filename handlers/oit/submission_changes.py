@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.oit.submissions import event_time, record_lines
+from handlers.oit.submissions import record_lines
 from handlers.replies import Reply
 from handlers.router import Context, Router
 from models.oit import message_changes
@@ -13,7 +13,7 @@ def message_edited(ctx: Context, args: str) -> Reply | None:
     message_id, text, user_id = ctx.event.message_id, ctx.event.text, ctx.event.user_id
     if not message_id or not user_id:
         return None
-    at = event_time(ctx)
+    at = ctx.event.sent_at or ctx.now
     agency = message_changes.reopen_edited(ctx.session, message_id, text, user_id, at, ctx.now)
     if agency is None:
         return None

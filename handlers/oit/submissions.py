@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from handlers.permissions import COORDINATOR_ONLY, known_person
 from handlers.replies import Reply
 from handlers.router import Context, Router
@@ -20,14 +18,6 @@ from models.registry.tables import Agency
 NOT_ADMIN = "คุณยังไม่ได้เป็นแอดมินของหน่วยงานใด พิมพ์ ลงทะเบียน <ชื่อหน่วยงาน> ก่อนส่งลิงก์"
 WAITING = "คำขอเป็นแอดมินของคุณยังรอผู้ประสานงานจังหวัดยืนยัน จึงยังไม่ได้บันทึกลิงก์ ส่งใหม่ได้หลังได้รับการยืนยัน"
 USAGE = "วิธีส่ง: O1 https://… หนึ่งข้อต่อหนึ่งบรรทัด ส่งหลายบรรทัดในข้อความเดียวได้"
-
-
-def event_time(ctx: Context) -> dt.datetime:
-    """When LINE says the message was sent (edits of one message are ordered by it)."""
-    millis = ctx.event.raw.get("timestamp")
-    if not isinstance(millis, int):
-        return ctx.now
-    return dt.datetime.fromtimestamp(millis / 1000, dt.UTC).replace(tzinfo=None)
 
 
 def _choose(
@@ -72,7 +62,7 @@ def record_lines(
         ctx.session, agency, framework, parsed,
         by=ctx.event.user_id or "unknown", now=ctx.now, on_behalf=on_behalf,
         source="edit" if ctx.event.type == "messageEdited" else "chat",
-        message_id=ctx.event.message_id, event_at=event_time(ctx),
+        message_id=ctx.event.message_id, event_at=ctx.event.sent_at or ctx.now,
     )  # fmt: skip
     saved, problems, remaining = done.saved, done.problems, done.remaining
     head = (

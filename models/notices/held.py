@@ -97,3 +97,8 @@ def news_texts(
     if not news:
         return []
     return pack([f"{HEADER}\n{news[0]}", *news[1:]], max_texts=slots, sep="\n\n")
+
+
+def waiting(session: Session) -> list[HeldNotice]:
+    """Held notices no reply has carried yet (the operator's budget view lists them)."""
+    return list(session.scalars(select(HeldNotice).where(HeldNotice.delivered_at.is_(None))))
