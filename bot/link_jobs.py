@@ -69,4 +69,4 @@ class LinkChecker:
     def run_forever(self, stop: threading.Event, idle_sleep: float = 1.0) -> None:
         log.info("link checker %s started", self.owner)
         pulse = Pulse(self.db, "links", self.owner)
-        run_until(stop, self.check_due, "link checker", idle_sleep, 5.0, pulse)
+        run_until(stop, self.check_due, "link checker", idle_sleep, 5.0, pulse, logger=log)

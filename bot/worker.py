@@ -233,5 +233,5 @@ class Worker:
     def run_forever(self, stop: threading.Event, idle_sleep: float = 0.2) -> None:
         log.info("worker %s started", self.owner)
         self.warm_up()
-        run_until(stop, self.run_once, "worker", idle_sleep, 2.0)
+        run_until(stop, self.run_once, "worker", idle_sleep, 2.0, logger=log)
         log.info("worker %s stopped", self.owner)

@@ -75,7 +75,7 @@ def status(ctx: Context, args: str) -> Reply:
     )
     messages = [flex(alt, status_card(agency.name, counts, todo, extra))]
     person = roles.person(ctx.session, ctx.event.user_id) if ctx.event.user_id else None
-    if person and agency.id in {a.id for a in roles.admin_agencies(ctx.session, person)}:
+    if person and roles.administers(ctx.session, person, agency):
         news = untold(ctx.session, agency.id, ctx.now)
         if news:
             messages.append(text_message(held.HEADER + "\n" + "\n".join(news)))

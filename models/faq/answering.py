@@ -16,8 +16,8 @@ from models.faq.files import OFF_TOPIC, PLACEHOLDER, read_off_topic
 from models.faq.index import FaqIndex, Match, is_chatter
 from models.oit.context import current_phase
 from models.registry.tables import Province
-from models.year import Framework, FrameworkItem, Milestone, Phase
-from models.year.calendar import phases_of, round_year, thai_date
+from models.year import Framework, FrameworkItem, Phase
+from models.year.calendar import milestones_of, phases_of, round_year, thai_date
 from models.year.frameworks import active_framework
 
 CHECK_MANUAL = "โปรดตรวจสอบคู่มือของปีปัจจุบัน"
@@ -192,9 +192,7 @@ def calendar_values(session: Session, province: Province | None, today: dt.date)
         return {}
     year = round_year(province, today)
     values = {}
-    for m in session.scalars(
-        select(Milestone).where(Milestone.province_id == province.id, Milestone.fiscal_year == year)
-    ):
+    for m in milestones_of(session, province.id, year):
         for edge in ("start", "end"):
             if getattr(m, edge):
                 values[f"{m.key}_{edge}"] = thai_date(getattr(m, edge))

@@ -13,8 +13,8 @@ from models.base import BANGKOK
 from models.numbers import parse_int
 from models.registry.group_setup import groups_of
 from models.registry.tables import Province
-from models.year import Milestone, Phase
-from models.year.calendar import round_year
+from models.year import Milestone
+from models.year.calendar import phases_of, round_year
 from models.year.working_days import next_working_day, previous_working_day
 
 log = logging.getLogger(__name__)
@@ -79,9 +79,7 @@ def candidates(session: Session, province: Province, fiscal_year: int) -> list[C
     groups = groups_of(session, province.id)
     deadlines = [
         ("reminder", f"phase:{p.number}", p.deadline)
-        for p in session.scalars(
-            select(Phase).where(Phase.province_id == province.id, Phase.fiscal_year == fiscal_year)
-        )
+        for p in phases_of(session, province.id, fiscal_year)
     ]
     deadlines += [
         ("milestone", f"milestone:{m.key}", m.end)

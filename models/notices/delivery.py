@@ -23,7 +23,7 @@ from models.notices.text import build
 from models.oit.link_checks import queue_recheck
 from models.queues.outbox import OutboxMessage, enqueue_push
 from models.registry.chats import Person
-from models.registry.group_setup import groups_of
+from models.registry.group_setup import coordinators_groups
 from models.registry.tables import AuditEntry, Province
 
 ReportLink = Callable[[int, str], str]  # (province id, "2027-01") -> the monthly XLSX's link
@@ -167,7 +167,7 @@ def tell_coordinators(
     """Push one text to each coordinators' group of the province, once per `kind` and
     `once_per` (a day or a month: the key says which)."""
     queued = 0
-    for group_id in groups_of(session, province_id).get("coordinators", []):
+    for group_id in coordinators_groups(session, province_id):
         key = f"{kind}:{province_id}:{group_id}:{once_per}"
         queued += push_once(session, group_id, [{"type": "text", "text": text}], key, not_before)
     return queued

@@ -17,9 +17,9 @@ from models.year import Framework
 
 def may_report(session: Session, person: Person, agency: Agency) -> bool:
     """An agency's own admins and its province's coordinators report its IIT/EIT figures."""
-    if agency.id in {a.id for a in roles.admin_agencies(session, person)}:
-        return True
-    return roles.is_coordinator(session, person, agency.province_id)
+    return roles.administers(session, person, agency) or roles.is_coordinator(
+        session, person, agency.province_id
+    )
 
 
 def record_counts(

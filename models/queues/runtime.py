@@ -63,9 +63,11 @@ def run_until(
     idle_sleep: float,
     error_sleep: float,
     pulse: Pulse | None = None,
+    logger: logging.Logger = log,
 ) -> None:
     """Beat and step until `stop` is set: rest `idle_sleep` when a step found nothing to do,
-    and `error_sleep` after an error (the database blinked), which is logged, never raised."""
+    and `error_sleep` after an error (the database blinked), which is logged (on the caller's
+    `logger`), never raised."""
     while not stop.is_set():
         try:
             if pulse is not None:
@@ -73,5 +75,5 @@ def run_until(
             if not step():
                 stop.wait(idle_sleep)
         except Exception:
-            log.exception("%s loop error", name)
+            logger.exception("%s loop error", name)
             stop.wait(error_sleep)

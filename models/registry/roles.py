@@ -76,6 +76,11 @@ def admin_agencies(session: Session, who: Person) -> list[Agency]:
     )
 
 
+def administers(session: Session, who: Person, agency: Agency) -> bool:
+    """Whether this person is an active admin of this agency."""
+    return agency.id in {a.id for a in admin_agencies(session, who)}
+
+
 def departed_admins(session: Session, line_user_ids: list[str]) -> list[tuple[Person, Agency]]:
     """(person, agency) for each agency whose admin is among the people who left a group."""
     found = [find_person(session, user_id) for user_id in line_user_ids]

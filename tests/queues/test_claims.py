@@ -160,6 +160,20 @@ def test_run_until_logs_an_error_rests_when_idle_and_stops_when_told(caplog):
     assert [r.getMessage() for r in caplog.records] == ["worker loop error"]
 
 
+def test_a_loop_error_is_logged_under_the_process_that_ran_the_loop(caplog):
+    stop = Stop()
+
+    def step():
+        stop.set()
+        raise ValueError("database blinked")
+
+    with caplog.at_level(logging.ERROR):
+        run_until(stop, step, "worker", 0.2, 2.0, logger=logging.getLogger("bot.worker"))
+    assert [(r.name, r.getMessage()) for r in caplog.records] == [
+        ("bot.worker", "worker loop error")
+    ]
+
+
 @pytest.mark.parametrize(
     ("model", "width"), [(InboxEvent, 16), (OutboxMessage, 16), (LinkCheck, 10)]
 )
