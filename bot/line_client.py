@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from linebot.v3.messaging import (
     ApiClient,
@@ -94,8 +95,41 @@ class LineClient:
     def profile_name(self, user_id: str) -> str:
         return self._call(self.api.get_profile, user_id).display_name
 
+    def friend_name(self, user_id: str) -> str | None:
+        """The one-to-one profile's name; None when LINE answers 404 (not a friend of the bot).
+        A user who blocked the bot still answers 200: only unfollow events say so."""
+        try:
+            return self.profile_name(user_id)
+        except LineError as error:
+            if error.status == 404:
+                return None
+            raise
+
+    def is_friend(self, user_id: str) -> bool:
+        """Whether LINE's one-to-one profile API knows this user (200) or not (404)."""
+        return self.friend_name(user_id) is not None
+
+    def basic_id(self) -> str:
+        """The official account's basic id, e.g. "@123abcd" (for the add-friend link)."""
+        return self._call(self.api.get_bot_info).basic_id
+
+    def message_quota(self) -> int | None:
+        """This month's message limit; None when the plan has none."""
+        answer = self._call(self.api.get_message_quota)
+        limited = answer.type == "limited" and answer.value is not None  # a str enum
+        return int(answer.value) if limited else None
+
+    def quota_consumption(self) -> int:
+        """Messages LINE counted this month (pushes, per recipient)."""
+        return int(self._call(self.api.get_message_quota_consumption).total_usage)
+
     def group_name(self, group_id: str) -> str:
         return self._call(self.api.get_group_summary, group_id).group_name
+
+
+def add_friend_url(basic_id: str) -> str:
+    """LINE's add-friend link for an official account; the "@" is encoded as LINE documents."""
+    return "https://line.me/R/ti/p/" + quote(basic_id, safe="")
 
 
 def _retry_after(headers) -> float | None:

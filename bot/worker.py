@@ -6,7 +6,7 @@ import json
 import logging
 import threading
 import traceback
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import Flask
@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot import privacy, profiles
-from bot.line_client import LineClient, LineError
+from bot.line_client import LineClient, LineError, add_friend_url
 from bot.outbox import Sender, enqueue_reply
 from handlers.events import Event
 from handlers.replies import text_message
@@ -29,11 +29,12 @@ from models.queues import InboxEvent, SentMessage
 from models.queues.claims import ClaimLoop, owner_id
 from models.queues.leases import DONE, FAILED, IGNORED, PENDING
 from models.queues.runtime import Pulse, run_until
-from models.registry import Group, Person
+from models.registry import Group, Person, membership
 from models.registry.chats import find_group
 
 log = logging.getLogger(__name__)
 BATCH = 25
+BOT_INFO_RETRY = timedelta(minutes=10)  # after LINE failed to give the basic id: no link till then
 
 
 def classify(raw: dict) -> str:
@@ -99,25 +100,43 @@ class Worker:
         self.lease = app.config["WORKER_LEASE_SECONDS"]
         self.queue = ClaimLoop(self.db, InboxEvent, self.owner, self.lease)
         self.pulse = Pulse(self.db, "worker", self.owner)
+        self.add_friend_url: str | None = None  # asked of LINE once per process
+        self._bot_info_due: datetime | None = None  # when LINE may be asked again after a failure
 
     def process_due(self, limit: int = BATCH) -> int:
         """Process a batch; an event that fails in any step costs an attempt, never the batch."""
         return self.queue.run_batch(utcnow(), limit, self.process_one, self._record_failure)
 
     def process_one(self, event_id: int) -> None:
-        """Look the sender's name up if stale, handle the event in one transaction (which also
-        stores the name), then send its reply and do the handler's follow-ups."""
+        """Look the sender's name (and friendship) up if stale, handle the event in one
+        transaction (which also stores them), then send its reply and do the handler's
+        follow-ups."""
         with self.db.session() as session:
             row = session.get(InboxEvent, event_id)
             stale = row and profiles.stale_sender(session, json.loads(row.payload), utcnow())
         # Outside any transaction: a slow LINE call holds no lock.
-        name = (profiles.fetch_name(self.sender.client, stale) or "") if stale else None
-        planned, followups = self._process(event_id, name)
+        looked = profiles.look_up(self.sender.client, stale) if stale else None
+        self.learn_add_friend_url()
+        planned, followups = self._process(event_id, looked)
         if planned is not None:
             self.sender.call(*planned)
         self._follow_up(followups)
 
-    def _process(self, event_id: int, name: str | None = None) -> tuple[tuple | None, dict]:
+    def learn_add_friend_url(self) -> None:
+        """Ask LINE for the official account's basic id once per process, outside any
+        transaction; a failure means no add-friend link for a while, never a stopped event."""
+        due = self._bot_info_due
+        if self.add_friend_url is not None or (due is not None and utcnow() < due):
+            return
+        try:
+            self.add_friend_url = add_friend_url(self.sender.client.basic_id())
+        except Exception as error:  # noqa: BLE001 - the link is a nicety; status only
+            log.warning("bot info unavailable: %s", getattr(error, "status", type(error).__name__))
+            self._bot_info_due = utcnow() + BOT_INFO_RETRY
+
+    def _process(
+        self, event_id: int, looked: profiles.Looked | None = None
+    ) -> tuple[tuple | None, dict]:
         now = utcnow()
         with self.db.session() as session:
             row = self.queue.hold(session, event_id, now)
@@ -130,8 +149,8 @@ class Worker:
                 row.kind = classify(raw)
             event = Event(raw)
             record_chat(session, event, now)
-            if name is not None and event.user_id:
-                profiles.remember(session, event.user_id, name, now)
+            if looked is not None and event.user_id:
+                profiles.remember(session, event.user_id, looked, now)
             try:
                 with session.begin_nested():
                     addressed, reply_row, followups = self._handle(session, row, event, now)
@@ -156,6 +175,7 @@ class Worker:
             config=self.config,
             router=self.router,
             is_bot_message=lambda message_id: session.get(SentMessage, message_id) is not None,
+            add_friend_url=self.add_friend_url,
         )
         addressed, reply = self.router.dispatch(ctx)
         if reply and reply.messages and event.chat_id:
@@ -164,25 +184,44 @@ class Worker:
         if reply and (reply.messages or reply.elsewhere):
             ttl = self.config["REPLY_TOKEN_TTL_SECONDS"]
             reply_row = enqueue_reply(session, row, event, reply, ttl)
-        followups = {name: event.group_id for name in ctx.followups}
+        followups = {name: event for name in ctx.followups}
         return addressed, reply_row, followups
 
-    def _follow_up(self, followups: dict) -> None:
+    def _follow_up(self, followups: dict[str, Event]) -> None:
         """Slow work a handler asked for, done after its transaction: rebuild the FAQ index
-        after an entry changed; ask LINE the size of a group just set up."""
+        after an entry changed; ask LINE the size of a group just set up; ask LINE whether
+        a person ("friendship:<LINE user id>") is a friend of the bot."""
         if "faq_index" in followups:
             self.warm_up()
-        group_id = followups.get("group_size")
-        if group_id:
-            try:
-                count = self.sender.client.group_member_count(group_id)
-            except LineError as error:
-                log.info("member count of a new group unavailable: %s", error.status)
-                return
-            with self.db.session() as session:
-                group = find_group(session, group_id)
-                if group is not None:
-                    group.member_count, group.member_count_at = count, utcnow()
+        event = followups.get("group_size")
+        if event is not None and event.group_id:
+            self.learn_group_size(event.group_id)
+        for name in sorted(followups):
+            kind, _, user_id = name.partition(":")
+            if kind == "friendship" and user_id:
+                self.check_friendship(user_id)
+
+    def learn_group_size(self, group_id: str) -> None:
+        try:
+            count = self.sender.client.group_member_count(group_id)
+        except LineError as error:
+            log.info("member count of a new group unavailable: %s", error.status)
+            return
+        with self.db.session() as session:
+            group = find_group(session, group_id)
+            if group is not None:
+                group.member_count, group.member_count_at = count, utcnow()
+
+    def check_friendship(self, line_user_id: str) -> None:
+        """Record whether LINE's one-to-one profile API knows this person: an admin who added
+        the bot before it was deployed sent no follow event."""
+        try:
+            answered = self.sender.client.is_friend(line_user_id)
+        except LineError as error:
+            log.info("friendship of a person unknown: %s", error.status)
+            return
+        with self.db.session() as session:
+            membership.friendship_checked(session, line_user_id, answered)
 
     def _fail(self, row: InboxEvent, error: Exception, now) -> None:
         """Count an attempt; after MAX_EVENT_ATTEMPTS the event is failed for good. The stored

@@ -37,6 +37,7 @@ class Context:
     followups: set[str] = field(default_factory=set)  # work the worker does after commit
     sender: Person | None = None  # set by the known-person and coordinator middleware
     coordinates: list[Province] | None = None  # set by the coordinator middleware
+    add_friend_url: str | None = None  # the official account's add-friend link, when known
 
     def __post_init__(self) -> None:
         if self.today is None:

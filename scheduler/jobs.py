@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 
 from flask import current_app
 
 from bot.db import get_db
+from bot.line_client import LineClient, LineError
 from models.base import BANGKOK, utcnow
 from models.notices.budget import month_candidates, stale_sizes, store_sizes
 from models.notices.candidates import candidates_between
 from models.notices.delivery import send_digests as queue_digests
+from models.notices.quota import record_line_figures
 from models.notices.retention import purge_expired
 from scheduler.notify import fetch_sizes, send
 
+log = logging.getLogger(__name__)
 LOOKAHEAD_DAYS = 62  # plan two months ahead; the replan job keeps the list current
 
 
@@ -55,14 +59,35 @@ def send_digests() -> None:
         queue_digests(session, utcnow())
 
 
+def read_line_quota() -> None:
+    """Keep LINE's own figures for the month (its limit, the messages it counted), asked
+    outside any transaction: the planner trusts the larger of LINE's count and the bot's."""
+    config = current_app.config
+    client = LineClient(
+        config["LINE_CHANNEL_ACCESS_TOKEN"],
+        config["LINE_API_BASE_URL"],
+        config["LINE_TIMEOUT_SECONDS"],
+    )
+    try:
+        limit, used = client.message_quota(), client.quota_consumption()
+    except LineError as error:
+        log.warning("LINE's quota figures unavailable: %s", error.status)
+        return
+    with get_db().session() as session:
+        record_line_figures(session, utcnow(), limit, used)
+
+
 TASKS = {
     "purge_retention": purge_retention,
     "send_notices": send_notices,
     "send_digests": send_digests,
+    "read_line_quota": read_line_quota,
 }
 
 STATIC_JOBS = (
     JobSpec("retention-purge", "purge_retention", "cron", {"hour": 3, "minute": 17}),
+    # before the 09:00 notices, so that they are planned against LINE's count
+    JobSpec("line-quota", "read_line_quota", "cron", {"hour": 8, "minute": 40}),
     # before the quiet hours: a request withheld after it waits at most a day
     JobSpec("requests-digest", "send_digests", "cron", {"hour": 16, "minute": 0}),
 )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 import logging
 import threading
@@ -16,99 +15,21 @@ from flask import Flask, jsonify, request
 from werkzeug.serving import make_server
 
 from bot.dev.eventfactory import sign
+from bot.dev.fake_line_checks import MESSAGE_TYPES, utf16_len, validate_messages
+from bot.dev.fake_line_state import BOT_USER_ID, FakeLineState
 
 log = logging.getLogger(__name__)
-MESSAGE_TYPES = {
-    "text",
-    "textV2",
-    "sticker",
-    "image",
-    "video",
-    "audio",
-    "location",
-    "imagemap",
-    "template",
-    "flex",
-}
 MAX_BODY = 2 * 1024 * 1024
-
-
-def utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-class FakeLineState:
-    """What the stand-in has seen and sent; thread-safe, with knobs for tests."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Condition()
-        self._ids = itertools.count(700_000_000_000_000)
-        self.reset()
-
-    def reset(self) -> None:
-        with self._lock:
-            self.sent: list[dict[str, Any]] = []
-            self.requests: list[tuple[str, str]] = []
-            self.used_tokens: set[str] = set()
-            self.retry_keys: dict[str, dict] = {}
-            self.member_counts: dict[str, int] = {}
-            self.profiles: dict[str, str] = {}
-            self.group_names: dict[str, str] = {}
-            self.failures: list[dict[str, Any]] = []
-            self.tokens_expired = False
-
-    def set_member_count(self, group_id: str, count: int) -> None:
-        self.member_counts[group_id] = count
-
-    def set_profile(self, user_id: str, display_name: str, group_id: str | None = None) -> None:
-        self.profiles[user_id] = display_name
-
-    def set_group_name(self, group_id: str, name: str) -> None:
-        self.group_names[group_id] = name
-
-    def fail_next(
-        self,
-        endpoint: str = "any",
-        status: int = 500,
-        times: int = 1,
-        delay: float = 0.0,
-        message: str = "The fake LINE API was told to fail",
-        retry_after: int | None = None,
-    ) -> None:
-        """The next `times` calls to reply/push/any answer `status` (0: only wait `delay`)
-        with LINE's `message` (e.g. "You have reached your monthly limit.")."""
-        with self._lock:
-            self.failures.append(
-                {"endpoint": endpoint, "status": status, "times": times, "delay": delay,
-                 "message": message, "retry_after": retry_after}
-            )  # fmt: skip
-
-    def expire_reply_tokens(self) -> None:
-        self.tokens_expired = True
-
-    def take_failure(self, endpoint: str) -> dict | None:
-        with self._lock:
-            for failure in self.failures:
-                if failure["endpoint"] in (endpoint, "any"):
-                    failure["times"] -= 1
-                    if failure["times"] <= 0:
-                        self.failures.remove(failure)
-                    return failure
-        return None
-
-    def record(self, **record) -> dict:
-        with self._lock:
-            record["seq"] = len(self.sent) + 1
-            record["at"] = time.time()
-            record["sent_message_ids"] = [str(next(self._ids)) for _ in record["messages"]]
-            self.sent.append(record)
-            self._lock.notify_all()
-            return record
-
-    def wait_for(self, count: int, timeout: float = 5.0) -> list[dict]:
-        with self._lock:
-            self._lock.wait_for(lambda: len(self.sent) >= count, timeout)
-            return list(self.sent)
+__all__ = [
+    "MESSAGE_TYPES",
+    "FakeLineServer",
+    "FakeLineState",
+    "create_fake_line_app",
+    "serve_fake_line",
+    "start_fake_line",
+    "utf16_len",
+    "validate_messages",
+]
 
 
 def error(status: int, message: str, details: list[dict] | None = None):
@@ -116,90 +37,6 @@ def error(status: int, message: str, details: list[dict] | None = None):
     if details:
         body["details"] = details
     return jsonify(body), status
-
-
-def _check_action(action: dict, path: str, limit: int, found: list[dict]) -> None:
-    label, data = action.get("label"), action.get("data")
-    if isinstance(label, str) and utf16_len(label) > limit:
-        found.append(
-            {"message": f"Length must be between 0 and {limit}", "property": f"{path}.label"}
-        )
-    if isinstance(data, str) and len(data) > 300:
-        found.append({"message": "Length must be between 0 and 300", "property": f"{path}.data"})
-
-
-def _labels(node: Any, path: str, limit: int, found: list[dict], flex: bool = False) -> None:
-    """Check action labels (20 for templates and quick replies, 40 for Flex buttons) and data."""
-    if isinstance(node, list):
-        for index, value in enumerate(node):
-            _labels(value, f"{path}[{index}]", limit, found, flex)
-        return
-    if not isinstance(node, dict):
-        return
-    for key, value in node.items():
-        where = f"{path}.{key}"
-        if key in {"action", "defaultAction"} and isinstance(value, dict):
-            button = not flex or node.get("type") == "button"
-            _check_action(value, where, limit if button else 10**6, found)
-        elif key == "actions" and isinstance(value, list):
-            for index, action in enumerate(value):
-                if isinstance(action, dict):
-                    _check_action(action, f"{where}[{index}]", limit, found)
-        else:
-            _labels(value, where, limit, found, flex)
-
-
-def validate_messages(messages: Any) -> list[dict]:
-    """LINE's rules the bot could break; each problem as LINE reports it."""
-    if not isinstance(messages, list) or not 1 <= len(messages) <= 5:
-        return [{"message": "Size must be between 1 and 5", "property": "messages"}]
-    problems: list[dict] = []
-    for i, message in enumerate(messages):
-        where = f"messages[{i}]"
-        kind = message.get("type") if isinstance(message, dict) else None
-        if kind not in MESSAGE_TYPES:
-            problems.append({"message": "Invalid message type", "property": f"{where}.type"})
-            continue
-        if kind in {"text", "textV2"}:
-            text = message.get("text")
-            if not isinstance(text, str) or not 1 <= utf16_len(text) <= 5000:
-                problems.append(
-                    {"message": "Length must be between 1 and 5000", "property": f"{where}.text"}
-                )
-        if kind == "textV2" and len(message.get("substitution") or {}) > 20:
-            problems.append(
-                {"message": "Size must be between 0 and 20", "property": f"{where}.substitution"}
-            )
-        alt = message.get("altText") or ""
-        if kind in {"template", "flex"} and not (
-            isinstance(alt, str) and 1 <= utf16_len(alt) <= 1500
-        ):
-            problems.append(
-                {"message": "Length must be between 1 and 1500", "property": f"{where}.altText"}
-            )
-        if kind == "template":
-            _labels(message.get("template"), f"{where}.template", 20, problems)
-        if kind == "flex":
-            _labels(message.get("contents"), f"{where}.contents", 40, problems, flex=True)
-        quick = message.get("quickReply")
-        if quick is not None:
-            items = quick.get("items") or []
-            if i != len(messages) - 1:
-                problems.append(
-                    {
-                        "message": "quickReply is only allowed on the last message",
-                        "property": f"{where}.quickReply",
-                    }
-                )
-            if not 1 <= len(items) <= 13:
-                problems.append(
-                    {
-                        "message": "Size must be between 1 and 13",
-                        "property": f"{where}.quickReply.items",
-                    }
-                )
-            _labels(items, f"{where}.quickReply.items", 20, problems)
-    return problems
 
 
 def create_fake_line_app(
@@ -299,11 +136,41 @@ def create_fake_line_app(
             state.retry_keys[key] = record
         return late(jsonify(sentMessages=_sent(record)))
 
-    @app.get("/v2/bot/group/<group_id>/member/<user_id>")
-    @app.get("/v2/bot/profile/<user_id>")
-    def profile(user_id: str, group_id: str | None = None):
+    def refused(endpoint: str):
+        """A failure planned for a read endpoint (fail_next with its name), else None."""
+        planned = state.take_failure(endpoint, named_only=True)
+        if planned is None:
+            return None
+        time.sleep(planned["delay"])
+        return error(planned["status"], planned["message"]) if planned["status"] else None
+
+    def profile_of(user_id: str):
         name = state.profiles.get(user_id) or f"ผู้ใช้ {user_id[-4:]}"
         return jsonify(displayName=name, userId=user_id, pictureUrl="https://example.invalid/p.png")
+
+    @app.get("/v2/bot/group/<group_id>/member/<user_id>")
+    def member_profile(group_id: str, user_id: str):
+        """Works for every member, friend of the bot or not, as on LINE."""
+        return profile_of(user_id)
+
+    @app.get("/v2/bot/profile/<user_id>")
+    def profile(user_id: str):
+        """One-to-one: LINE answers 404 for a user who is not a friend of the bot."""
+        failed = refused("profile")
+        if failed:
+            return failed
+        return profile_of(user_id) if state.is_friend(user_id) else error(404, "Not found")
+
+    @app.get("/v2/bot/info")
+    def bot_info():
+        failed = refused("info")
+        return failed or jsonify(
+            userId=BOT_USER_ID,
+            basicId=state.basic_id,
+            displayName="บอท ITA",
+            chatMode="bot",
+            markAsReadMode="auto",
+        )
 
     @app.get("/v2/bot/group/<group_id>/summary")
     def summary(group_id: str):
@@ -319,11 +186,17 @@ def create_fake_line_app(
 
     @app.get("/v2/bot/message/quota")
     def quota():
-        return jsonify(type="limited", value=300)
+        failed = refused("quota")
+        if failed:
+            return failed
+        if state.quota_limit is None:
+            return jsonify(type="none")
+        return jsonify(type="limited", value=state.quota_limit)
 
     @app.get("/v2/bot/message/quota/consumption")
     def consumption():
-        return jsonify(totalUsage=sum(1 for r in state.sent if r["kind"] == "push"))
+        """Counted as LINE does: a push once per recipient (a group's members), replies free."""
+        return refused("quota") or jsonify(totalUsage=state.usage())
 
     @app.get("/_fake/sent")
     def sent():
@@ -335,6 +208,26 @@ def create_fake_line_app(
         body = request.get_json(force=True)
         state.set_profile(body["user_id"], body["display_name"], body.get("group_id"))
         return jsonify(ok=True)
+
+    @app.post("/_fake/friends")
+    def friends():
+        """{"user_id": "U…", "is_friend": false}, or {"default": false} for users not named."""
+        body = request.get_json(force=True)
+        if "default" in body:
+            state.default_friend = bool(body["default"])
+        if body.get("user_id"):
+            state.set_friend(body["user_id"], bool(body.get("is_friend", True)))
+        return jsonify(ok=True)
+
+    @app.post("/_fake/quota")
+    def set_quota():
+        """{"limit": 300 or null, "add_usage": 25}: either or both."""
+        body = request.get_json(force=True)
+        if "limit" in body:
+            state.quota_limit = None if body["limit"] is None else int(body["limit"])
+        if body.get("add_usage"):
+            state.add_usage(int(body["add_usage"]))
+        return jsonify(ok=True, limit=state.quota_limit, used=state.usage())
 
     @app.post("/_fake/groups")
     def groups():
@@ -355,7 +248,9 @@ def create_fake_line_app(
         """Sign events as LINE does and POST them to the bot's webhook."""
         if not (webhook_url and channel_secret):
             return error(400, "the stand-in was started without a webhook URL and secret")
-        body = json.dumps(request.get_json(force=True), ensure_ascii=False).encode()
+        delivered = request.get_json(force=True)
+        state.learn_friendship(delivered.get("events") or [])
+        body = json.dumps(delivered, ensure_ascii=False).encode()
         answer = requests.post(
             webhook_url,
             data=body,

@@ -13,7 +13,7 @@ from models.oit.news import untold
 from models.oit.progress import standing
 from models.oit.submissions import APPROVED, FIX, MISSING, PENDING
 from models.oit.summary import summary_text
-from models.registry import roles
+from models.registry import membership, roles
 from models.registry.agency_lookup import find_agencies
 from models.registry.tables import Agency
 from models.year.calendar import thai_date
@@ -88,7 +88,18 @@ def summary(ctx: Context, args: str) -> Reply:
     provinces = ctx.provinces
     kind = setup.kind if setup else None
     today = ctx.today
-    return Reply.text("\n\n".join(summary_text(ctx.session, p, kind, today) for p in provinces))
+    texts = [summary_text(ctx.session, p, kind, today) + friends_line(ctx, p.id) for p in provinces]
+    return Reply.text("\n\n".join(texts))
+
+
+def friends_line(ctx: Context, province_id: int) -> str:
+    """How many of the province's admins can be reminded one-to-one, the cheapest way."""
+    friends, admins = membership.friend_counts(ctx.session, province_id)
+    if not admins:
+        return ""
+    return (
+        f"\nแอดมินที่เพิ่มบอทเป็นเพื่อนแล้ว {friends}/{admins} คน (ได้รับแจ้งเตือนส่วนตัว ประหยัดโควตากว่าแจ้งในกลุ่ม)"
+    )
 
 
 def register(router: Router) -> None:

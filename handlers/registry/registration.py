@@ -20,6 +20,12 @@ ROLE_TEXT = {roles.COORDINATOR: "ผู้ประสานงานจัง�
 WAITS = "วันนี้มีคำขอถึงผู้ประสานงานหลายรายการ จึงเก็บไว้ในรายการรอ ผู้ประสานงานจะได้รับสรุปภายใน 1 วัน"
 
 
+def check_friendship(ctx: Context, line_user_ids: list[str]) -> None:
+    """Ask the worker to check, after commit, whether new admins are friends of the bot: one
+    who added it before it was deployed sent no follow event."""
+    ctx.followups.update(f"friendship:{user_id}" for user_id in line_user_ids)
+
+
 def register_admin(ctx: Context, args: str) -> Reply:
     """ลงทะเบียนเป็นแอดมินของหน่วยงาน (ส่งลิงก์ OIT แทนหน่วยงาน)
     ลงทะเบียน <รหัสหรือชื่อหน่วยงาน> เช่น ลงทะเบียน อบต.บางระจัน"""
@@ -44,7 +50,9 @@ def _request(ctx: Context, agency: Agency, setup: ChatSetup | None) -> Reply:
         state = "เป็นแอดมิน" if grant.status == "active" else "ส่งคำขอเป็นแอดมิน"
         return Reply.text(f"คุณ{state}ของ{agency.name}ไว้แล้ว", quote=True)
     note = roles.reminders_note(ctx.session, agency, setup.kind if setup else None)
+    check_friendship(ctx, [person.line_user_id])
     if grant.status == "active":
+        note += outcomes.add_friend_note(person, ctx.add_friend_url)
         return Reply.text(
             f"ลงทะเบียนแล้ว: {display_name(person)} เป็นแอดมินของ{agency.name}{note}", quote=True
         )
@@ -109,7 +117,10 @@ def _settle(
         now=ctx.now,
         per_day=ctx.config["PERSON_NOTICES_PER_DAY"],
         here=ctx.event.group_id,
+        add_friend_url=ctx.add_friend_url,
     )
+    if approve:
+        check_friendship(ctx, registrations.requester_ids(ctx.session, requests))
     pushes = [Outgoing(to, [text_message(text)]) for _, told in settled for to, text in told.pushes]
     return [line for line, _ in settled], pushes
 

@@ -26,6 +26,7 @@ KEY_LIMIT = 200  # HeldNotice.key
 TOLD_BY_PUSH = " · แจ้งผู้ขอทางแชตส่วนตัวแล้ว"
 TOLD_IN_GROUP = " · ผู้ขอจะเห็นผลในกลุ่มของหน่วยงาน"
 NOT_TOLD = " · บอทแจ้งผู้ขอไม่ได้ (ยังไม่ได้เพิ่มบอทเป็นเพื่อน และหน่วยงานยังไม่มีกลุ่มในบอท) โปรดแจ้งผู้ขอเอง"
+ADD_FRIEND = "โปรดเพิ่มบอทเป็นเพื่อน เพื่อรับแจ้งเตือนทางแชตส่วนตัวแทนการแจ้งในกลุ่ม (ประหยัดโควตาข้อความของจังหวัด) "
 
 
 @dataclass
@@ -79,6 +80,14 @@ def _to(names: str, text: str) -> str:
     return f"ถึง {names}: {text}" if names else text
 
 
+def add_friend_note(person: Person, add_friend_url: str | None) -> str:
+    """A line asking a new admin not known to be a friend of the bot to add it ("" when they
+    are, or when the link is unknown): friends are reminded one-to-one, the cheapest way."""
+    if not add_friend_url or person.is_friend:
+        return ""
+    return "\n" + ADD_FRIEND + add_friend_url
+
+
 def registration_text(agency: Agency, approved: bool, reason: str = "") -> str:
     """What a requester is told, with what they can do now."""
     if approved:
@@ -99,10 +108,14 @@ def tell_registration(
     per_day: int,
     by: str,
     here: str | None,
+    add_friend_url: str | None = None,
 ) -> Told:
-    """Tell the person who asked to be an agency's admin what the coordinator decided."""
+    """Tell the person who asked to be an agency's admin what the coordinator decided (a new
+    admin not known to be a friend of the bot is asked to add it)."""
     person, agency = session.get(Person, grant.person_id), session.get(Agency, grant.agency_id)
     text = registration_text(agency, grant.status == "active", reason)
+    if grant.status == "active":
+        text += add_friend_note(person, add_friend_url)
     return tell(
         session,
         [person],
@@ -126,6 +139,7 @@ def settle_requests(
     now: datetime,
     per_day: int,
     here: str | None,
+    add_friend_url: str | None = None,
 ) -> list[tuple[str, Told]]:
     """Decide registration requests and tell each requester: (a line for the coordinator
     saying how the requester was told, what to queue) per request."""
@@ -133,7 +147,14 @@ def settle_requests(
     for request in requests:
         roles.decide(session, request, approve, by, now, reason)
         told = tell_registration(
-            session, request, reason, now=now, per_day=per_day, by=by, here=here
+            session,
+            request,
+            reason,
+            now=now,
+            per_day=per_day,
+            by=by,
+            here=here,
+            add_friend_url=add_friend_url,
         )
         how = TOLD_BY_PUSH if told.pushes else (TOLD_IN_GROUP if told.held else "")
         how = how or ("" if told.told else NOT_TOLD)

@@ -28,6 +28,14 @@ def request_admin(session: Session, who: Person, agency: Agency) -> tuple[RoleGr
     return grant(session, who, AGENCY_ADMIN, province, agency, status, by=who.line_user_id), True
 
 
+def requester_ids(session: Session, requests: list[RoleGrant]) -> list[str]:
+    """The LINE user ids of the people who made these requests."""
+    ids = {r.person_id for r in requests}
+    if not ids:
+        return []
+    return list(session.scalars(select(Person.line_user_id).where(Person.id.in_(ids))))
+
+
 def request_in(session: Session, number: int | None, province_ids: list[int]) -> RoleGrant | None:
     """Request #number, if it is an admin registration in one of these provinces."""
     request = session.get(RoleGrant, number) if number else None

@@ -26,6 +26,7 @@ def ask(runner, post_events, worker, fake_line):
     assert runner.invoke(args=["faq", "load"]).exit_code == 0
     assert runner.invoke(args=["agencies", "bind-user", ADMIN, "L004"]).exit_code == 0
     fake_line.state.set_profile(ADMIN, "สมศรี ใจดี")
+    fake_line.state.set_friend(ADMIN, True)  # she also asks one-to-one: LINE names friends only
     fake_line.state.set_profile(OFFICER, "มานะ อดทน")
 
     def send(text, group_id=LOCAL, user_id=OFFICER, **kw):

@@ -27,8 +27,9 @@ def say(demo_chat):
 
 
 @pytest.fixture
-def befriend(post_events, worker):
+def befriend(post_events, worker, fake_line):
     def follow(user_id):
+        fake_line.state.set_friend(user_id, True)  # the event skips the stand-in: tell it
         post_events(base_event("follow", user_id=user_id, follow={"isUnblocked": False}))
         worker.run_once()
 
