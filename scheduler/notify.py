@@ -9,8 +9,9 @@ import traceback
 from pathlib import Path
 
 from bot.line_client import LineClient, LineError
-from models.notices.budget import month_candidates, plan
+from models.notices.budget import month_candidates
 from models.notices.delivery import due, report_failure, send_province
+from models.notices.plan import plan
 from models.oit.report import report_signer
 
 log = logging.getLogger(__name__)

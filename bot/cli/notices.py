@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from pathlib import Path
 
 import click
@@ -11,20 +12,16 @@ from flask import Flask, current_app
 
 from bot.cli.options import existing_province
 from bot.db import get_db
-from bot.stats import push_usage
 from models.base import utcnow
 from models.notices.budget import (
     DEFAULT_GROUP_SIZE,
     assumed_sizes,
-    group_sizes,
     month_bounds,
-    month_candidates,
-    plan,
     stale_between,
     store_sizes,
 )
 from models.notices.candidates import BANGKOK
-from models.notices.held import waiting
+from models.notices.forecast import month_report
 from models.notices.preview import preview
 from models.oit.report import build_workbook, file_name, parse_month, report_rows, report_signer
 from models.year.calendar import thai_month
@@ -80,49 +77,34 @@ def _say_assumed(names: list[str]) -> None:
 
 @click.command("budget")
 @click.option("--json", "as_json", is_flag=True)
-def budget_command(as_json: bool):
-    """This month's LINE message use, the plan of notices, the forecast and what is held."""
-    config = current_app.config
-    now = dt.datetime.now(BANGKOK)
+@click.option("--month", "month_text", help="YYYY-MM: any month's plan (default: this month)")
+def budget_command(as_json: bool, month_text: str | None):
+    """A month's LINE message use, the plan of notices with their routes, the forecast and
+    what is held; LINE's own count beside the bot's."""
+    config, now = current_app.config, dt.datetime.now(BANGKOK)
+    at = _month_start(month_text) if month_text else now
+    if month_bounds(at)[0] == month_bounds(now)[0]:
+        at = now
     with get_db().session() as session:
-        _, used = push_usage(session, utcnow())
-        month = month_candidates(session, now)
-        decisions = plan(session, now, config["LINE_MONTHLY_MESSAGE_BUDGET"], month)
-        sizes, assumed = group_sizes(session), assumed_sizes(session)
-        upcoming = [c for c in month if c.at >= now and c.costs]
-        held = waiting(session)
-        report = {
-            "month": month_bounds(now)[0].strftime("%Y-%m"),
-            "budget": config["LINE_MONTHLY_MESSAGE_BUDGET"],
-            "used": used,
-            "plan": [
-                {
-                    "at": c.at.isoformat(),
-                    "group_id": c.group_id,
-                    "kind": c.kind,
-                    "estimated_messages": sizes.get(c.group_id, DEFAULT_GROUP_SIZE),
-                    "size_assumed": c.group_id in assumed,
-                    "delivery": decisions[c.key],
-                }
-                for c in sorted(upcoming, key=lambda c: c.at)
-            ],  # fmt: skip
-            "held": [
-                {"group_id": h.group_id, "key": h.key, "since": h.created_at.isoformat()}
-                for h in held
-            ],  # fmt: skip
-        }
-        report["forecast"] = used + sum(
-            p["estimated_messages"] for p in report["plan"] if p["delivery"] == "push"
-        )
-        report["assumed_sizes"] = sorted(
-            {p["group_id"] for p in report["plan"] if p["size_assumed"]}
-        )
+        report = month_report(session, at, now, config["LINE_MONTHLY_MESSAGE_BUDGET"])
+        assumed = assumed_sizes(session)
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False))
-    else:
-        click.echo(f"{report['month']}: ใช้ไป {used} คาดว่าทั้งเดือน {report['forecast']} "
-                   f"จากโควตา {report['budget']} งดส่ง {len(report['held'])} รายการ")  # fmt: skip
-        _say_assumed([assumed[g] for g in report["assumed_sizes"]])
+        return
+    routes = Counter(p["route"] for p in report["plan"])
+    click.echo(f"{report['month']}: ใช้ไป {report['used']} คาดว่าทั้งเดือน {report['forecast']} "
+               f"จากโควตา {report['budget']} งดส่ง {len(report['held'])} รายการ · "
+               f"ส่งเข้ากลุ่ม {routes['group']} ส่งส่วนตัว {routes['one_to_one']} "
+               f"งดส่ง {routes['held']} (ตามแผน)")  # fmt: skip
+    _say_assumed([assumed[g] for g in report["assumed_sizes"]])
+
+
+def _month_start(text: str) -> dt.datetime:
+    try:
+        month = dt.datetime.strptime(text.strip(), "%Y-%m")
+    except ValueError:
+        raise click.BadParameter(f"อ่านเดือน {text!r} ไม่ได้ (ใช้ YYYY-MM เช่น 2027-03)") from None
+    return month.replace(tzinfo=BANGKOK)
 
 
 @click.command("report")

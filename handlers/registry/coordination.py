@@ -6,6 +6,7 @@ from handlers.permissions import COORDINATOR_ONLY
 from handlers.replies import Outgoing, Reply, text_message
 from handlers.router import Context, Router
 from models.notices.candidates import leads_of, parse_leads
+from models.notices.policy import parse_policy, policy_text
 from models.registry import Person, province_settings, roles
 from models.registry.agency_lookup import agency_in
 from models.registry.group_setup import coordinators_groups
@@ -135,7 +136,25 @@ def reminder_days(ctx: Context, args: str) -> Reply:
     )
 
 
+def notice_routes(ctx: Context, args: str) -> Reply:
+    """เลือกช่องทางแจ้งเตือน (ผู้ประสานงาน)
+    ช่องทางแจ้งเตือน ประหยัด — ส่งส่วนตัวถึงแอดมินที่เป็นเพื่อนกับบอท แจ้งในกลุ่มเมื่อจำเป็น (ค่าเริ่มต้น)
+    ช่องทางแจ้งเตือน กลุ่ม 1,0 — เรียกชื่อในกลุ่มเสมอในวันก่อนกำหนดและวันครบกำหนด"""
+    provinces = ctx.provinces
+    days = parse_policy(args.strip())
+    if days is None:
+        return Reply.text(
+            f"ตอนนี้: {policy_text(provinces[0])}\nวิธีใช้: ช่องทางแจ้งเตือน ประหยัด "
+            "หรือ ช่องทางแจ้งเตือน กลุ่ม 1,0 (จำนวนวันก่อนกำหนด 0 คือวันครบกำหนด)"
+        )
+    if len(provinces) > 1:
+        return Reply.text(SEVERAL_PROVINCES)
+    province_settings.set_roll_call_days(ctx.session, provinces[0], days, ctx.event.user_id)
+    return Reply.text(f"จังหวัด{provinces[0].name}: {policy_text(provinces[0])}")
+
+
 def register(router: Router) -> None:
+    router.command("ช่องทางแจ้งเตือน", middleware=COORDINATOR_ONLY)(notice_routes)
     router.command("วันแจ้งเตือน", middleware=COORDINATOR_ONLY)(reminder_days)
     router.command("ยืนยันลงทะเบียน", middleware=COORDINATOR_ONLY)(confirm_registrations)
     router.command("เพิ่มผู้ประสานงาน", middleware=COORDINATOR_ONLY)(add_coordinator)

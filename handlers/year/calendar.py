@@ -7,6 +7,7 @@ import re
 from handlers.permissions import COORDINATOR_ONLY, SETUP_FIRST
 from handlers.replies import Reply
 from handlers.router import Context, Router
+from models.notices.policy import policy_text
 from models.numbers import WHOLE, parse_int
 from models.registry import roles
 from models.year import calendar
@@ -46,6 +47,7 @@ def show_calendar(ctx: Context, args: str) -> Reply:
             if m.end and m.end != m.start:
                 span = f"{span} – {thai_date(m.end)}" if span else f"ถึง {thai_date(m.end)}"
             lines.append(f"• {m.title}: {span}")
+    lines.append(policy_text(province))
     return Reply.text("\n".join(lines))
 
 

@@ -1,5 +1,5 @@
-"""Notices: what is due for whom, the month's budget, the words, how each goes out, and what
-waits for a reply."""
+"""Notices: what is due for whom, by which route within the month's budget, the words, how each
+goes out, and what waits for a reply."""
 
 from models.notices.held import HeldNotice
 

@@ -1,4 +1,5 @@
-"""The LINE message budget: which candidate pushes of a month fit, most important first."""
+"""The LINE message budget of a month: group sizes, what was spent outside the plan, and LINE's
+count beside the bot's (the plan itself: models.notices.plan)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import datetime as dt
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from models.notices import quota
 from models.notices.candidates import BANGKOK, Candidate, candidates_between
 from models.notices.limits import DIGEST_KEY
 from models.queues.outbox import OutboxMessage
@@ -91,20 +93,26 @@ def other_pushes(session: Session, at: dt.datetime) -> int:
     )
 
 
-def plan(session: Session, at: dt.datetime, budget: int, month: list[Candidate]) -> dict[str, str]:
-    """{candidate key: "push" or "held"} for the month of `at` (`month`: its candidates, see
-    month_candidates), greedy by priority."""
-    sizes = group_sizes(session)
-    month = [c for c in month if c.costs]
-    # Reserve one push to each coordinators' group: the warning that notices are being held.
-    coordinators = {c.group_id for c in month if c.group_kind == "coordinators"}
-    reserve = sum(sizes.get(g, DEFAULT_GROUP_SIZE) for g in coordinators)
-    spent = other_pushes(session, at) + reserve
-    decisions = {}
-    for c in sorted(month, key=lambda c: (c.priority, c.at, c.group_id)):
-        cost = sizes.get(c.group_id, DEFAULT_GROUP_SIZE)
-        if spent + cost <= budget:
-            decisions[c.key], spent = "push", spent + cost
-        else:
-            decisions[c.key] = "held"
-    return decisions
+def line_count(session: Session, at: dt.datetime) -> int | None:
+    """What LINE said the month of `at` has used so far (None until the clock has asked)."""
+    figures = quota.line_figures(session, month_bounds(at)[0].strftime("%Y-%m"))
+    return None if figures is None else figures["used"]
+
+
+def line_extra(session: Session, at: dt.datetime) -> int:
+    """Messages LINE counted this month beyond the bot's own count of its pushes up to the same
+    moment (pushes made elsewhere, e.g. from LINE Official Account Manager): the planner takes
+    the larger of the two counts."""
+    figures = quota.line_figures(session, month_bounds(at)[0].strftime("%Y-%m"))
+    if figures is None:
+        return 0
+    start = month_bounds(at)[0].astimezone(dt.UTC).replace(tzinfo=None)
+    until = dt.datetime.fromisoformat(figures["at"]).replace(tzinfo=None)
+    ours = session.scalar(
+        select(func.coalesce(func.sum(OutboxMessage.recipients), 0)).where(
+            OutboxMessage.method == "push",
+            OutboxMessage.sent_at >= start,
+            OutboxMessage.sent_at <= until,
+        )
+    )
+    return max(0, figures["used"] - int(ours))

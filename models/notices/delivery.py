@@ -16,9 +16,12 @@ from models.base import BANGKOK
 from models.line_text import MAX_MESSAGES
 from models.notices import held, quota
 from models.notices import limits as notice_limits
-from models.notices.budget import UNPLANNED_KEY, month_bounds, month_candidates, plan
+from models.notices.budget import UNPLANNED_KEY, month_bounds, month_candidates
 from models.notices.candidates import Candidate
+from models.notices.personal import personal_reminders
+from models.notices.plan import Decision, one_to_one_key, plan
 from models.notices.quiet_hours import as_naive_utc, opens_after
+from models.notices.routes import GROUP, HELD, ONE_TO_ONE
 from models.notices.text import build
 from models.oit.link_checks import queue_recheck
 from models.queues.outbox import OutboxMessage, enqueue_push
@@ -48,13 +51,28 @@ def send_province(
     label, queued = month_bounds(at)[0].strftime("%Y-%m"), 0
     opens = opens_after(now_utc, config)
     spent = quota.spent(session, now_utc)  # LINE said the month is over: hold, with deadlines
-    for c, messages, delivery in notices(session, at, config, link, province_id, month, decisions):
-        if delivery == "push" and not spent:
+    for c, messages, decision in notices(session, at, config, link, province_id, month, decisions):
+        if spent:  # coordinators were told when LINE stopped pushes (see quota.stop_month)
+            hold(session, c, messages, now_utc)
+            continue
+        if decision.route == GROUP:
             queued += push_once(session, c.group_id, messages, c.key, opens, with_news=True)
-        elif hold(session, c, messages, now_utc) and not spent:
-            # once LINE stopped pushes, coordinators were told already (see quota.stop_month)
+        elif decision.route == ONE_TO_ONE:
+            queued += push_personal(session, c, decision, at, opens)
+        if (decision.route == HELD or decision.missed) and hold(session, c, messages, now_utc):
             queued += tell_coordinators(session, c.province_id, HELD_WARNING, "held_warning",
                                         label, opens)  # fmt: skip
+    return queued
+
+
+def push_personal(
+    session: Session, c: Candidate, decision: Decision, at: dt.datetime, opens: dt.datetime
+) -> int:
+    """One push to each admin the plan reaches one-to-one, naming only their own agencies."""
+    today = at.astimezone(BANGKOK).date()
+    queued = 0
+    for user_id, messages in personal_reminders(session, c, decision.recipients, today).items():
+        queued += push_once(session, user_id, messages, one_to_one_key(c, user_id), opens)
     return queued
 
 
@@ -83,8 +101,8 @@ def notices(
     session: Session, at: dt.datetime, config: dict, link: ReportLink, province_id=None,
     month=None, decisions=None,
 ):  # fmt: skip
-    """(candidate, messages, delivery) for every notice due at `at` that has something to say
-    (`decisions`: the month's plan when the caller made it already)."""
+    """(candidate, messages, Decision) for every notice due at `at` that has something to say
+    (`messages`: the group's; `decisions`: the month's plan when the caller made it already)."""
     month = month_candidates(session, at) if month is None else month
     if decisions is None:
         decisions = plan(session, at, config["LINE_MONTHLY_MESSAGE_BUDGET"], month)
@@ -95,7 +113,7 @@ def notices(
             continue
         messages = build(session, c, today, now_utc, link)
         if messages:
-            result.append((c, messages, decisions.get(c.key, "held")))
+            result.append((c, messages, decisions.get(c.key, Decision(HELD))))
     return result
 
 

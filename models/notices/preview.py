@@ -15,7 +15,9 @@ from models.notices.budget import (
     month_candidates,
 )
 from models.notices.delivery import ReportLink, notices, plain
+from models.notices.plan import Decision, plan
 from models.notices.quiet_hours import next_allowed
+from models.notices.routes import HELD
 from models.registry.tables import Province
 
 
@@ -35,7 +37,10 @@ def preview(
     rows = []
     for at in moments:
         month = months[month_bounds(at)[0]]
-        for c, messages, delivery in notices(session, at, config, link, province_id, month):
+        decisions = plan(session, at, config["LINE_MONTHLY_MESSAGE_BUDGET"], month, since=start)
+        for c, messages, decision in notices(
+            session, at, config, link, province_id, month, decisions
+        ):
             rows.append(
                 {
                     "at": at.isoformat(),
@@ -49,10 +54,19 @@ def preview(
                         for m in messages
                         for s in (m.get("substitution") or {}).values()
                     ],
-                    "estimated_messages": sizes.get(c.group_id, DEFAULT_GROUP_SIZE),
+                    "estimated_messages": estimated(
+                        decision, sizes.get(c.group_id, DEFAULT_GROUP_SIZE)
+                    ),
                     "size_assumed": c.group_id in assumed,
-                    "delivery": delivery,
+                    "delivery": decision.delivery,
+                    "route": decision.route,
+                    "recipients": list(decision.recipients),
                     "send_at": next_allowed(at, config).isoformat(),
                 }
             )
     return rows
+
+
+def estimated(decision: Decision, group_size: int) -> int:
+    """What the notice costs as planned; a held one, what a group push would have cost."""
+    return group_size if decision.route == HELD else decision.cost

@@ -1,4 +1,5 @@
-"""What a province's coordinators choose by chat: confirming registrations, reminder days."""
+"""What a province's coordinators choose by chat: confirming registrations, reminder days and
+the leads called in the group."""
 
 from __future__ import annotations
 
@@ -20,3 +21,9 @@ def set_reminder_days(session: Session, province: Province, days: list[int], act
     province.reminder_days = text
     audit(session, actor, "province.reminder_days", days=text)
     return text
+
+
+def set_roll_call_days(session: Session, province: Province, days: tuple[int, ...], actor: str):
+    """The leads when reminders go to the whole group whatever it costs (() for none); audited."""
+    province.roll_call_days = ",".join(map(str, days)) or None
+    audit(session, actor, "province.roll_call_days", days=province.roll_call_days)

@@ -26,6 +26,8 @@ class Province(Base):
     confirm_registrations: Mapped[bool] = mapped_column(Boolean, default=True)
     # Days before each deadline when reminders go out, e.g. "7,3,1,0"; None: the default.
     reminder_days: Mapped[str | None] = mapped_column(String(40))
+    # Leads when reminders go to the whole group whatever it costs, e.g. "1,0"; None: cheapest.
+    roll_call_days: Mapped[str | None] = mapped_column(String(40))
     fiscal_year: Mapped[int | None] = mapped_column(Integer)  # None: the current fiscal year
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 

@@ -15,13 +15,13 @@ from bot.dev.chat import chat_ids
 from bot.dev.demo import GROUPS
 from bot.dev.eventfactory import text_event
 from models.notices import HeldNotice, held
-from models.notices.budget import month_candidates
 from models.notices.candidates import BANGKOK
 from models.queues import OutboxMessage
 from models.registry import Group
 from models.year.working_days import is_working_day
 from scheduler.jobs import TASKS
 from scheduler.notify import send
+from tests.notices.coverage_round import moments
 
 REGIONAL, LOCAL, COORDS = (
     chat_ids(GROUPS[k], "")[0] for k in ("regional", "local", "coordinators")
@@ -43,15 +43,6 @@ def demo(runner, db, fake_line, app):
     return app
 
 
-def moments(db, start, end):
-    with db.session() as session:
-        found, cursor = set(), start
-        while cursor < end:
-            found |= {c.at for c in month_candidates(session, cursor) if start <= c.at < end}
-            cursor = (cursor.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-    return sorted(found)
-
-
 def run_round(db, worker, app, start, end):
     for at in moments(db, start, end):
         with time_machine.travel(at, tick=False):
@@ -70,9 +61,14 @@ def sent_notices(db):
 # Worked out by hand from the demo calendar (phases end 31 Jan, 31 Mar, 25 Apr; ITAS closes OIT
 # on 30 Apr), the 2027 holidays, 09:00 on working days, and 300 messages a month for two
 # 40-member agency groups and a 5-member coordinators' group. Leads falling on a weekend move
-# to the previous working day; two leads on one day keep the more important one. When a month
-# cannot afford every lead, the day before, the day itself, 3 days, then 7 days are kept, in
-# that order, group by group; the rest is held for replies and coordinators are told once.
+# to the previous working day; two leads on one day keep the more important one. The demo has
+# no admins, so every reminder needs its group (40 messages) and names every agency (18
+# regional, 22 local). When a month cannot afford every lead, group pushes go to the notices
+# that reach the most agencies per message: a later lead is expected to concern fewer agencies
+# (an even pace to the deadline: 3 days before, 4/8 of those behind 7 days before), so in March
+# the 7-, 3- and 1-day leads go and the day itself is held; in April phase 3's 7- and 3-day
+# leads, then the 22 อปท. first (phase 3's day before, ITAS's 7 days). The rest is held for
+# replies, and coordinators are told once, the first day something is held.
 AGENCY_GROUPS = ("regional", "local")
 
 
@@ -87,11 +83,11 @@ def coordinators(kind: str, *days: str) -> list[tuple]:
 EXPECTED_PUSHES = sorted(
     both("01-22", "reminder:phase:1:7") + both("01-28", "reminder:phase:1:3")
     + both("01-29", "reminder:phase:1:1")
-    + both("03-26", "reminder:phase:2:3") + both("03-30", "reminder:phase:2:1")
-    + both("03-31", "reminder:phase:2:0")
-    + both("04-23", "reminder:phase:3:1")
-    + both("04-29", "milestone:milestone:oit_entry:1")
-    + both("04-30", "milestone:milestone:oit_entry:0")
+    + both("03-24", "reminder:phase:2:7") + both("03-26", "reminder:phase:2:3")
+    + both("03-30", "reminder:phase:2:1")
+    + both("04-16", "reminder:phase:3:7") + both("04-22", "reminder:phase:3:3")
+    + [("04-23", "local", "reminder:phase:3:1"),
+       ("04-23", "local", "milestone:milestone:oit_entry:7")]
     + coordinators("phase_summary:phase:1:-1", "02-01")
     + coordinators("phase_summary:phase:2:-1", "04-01")
     + coordinators("phase_summary:phase:3:-1", "04-26")
@@ -100,7 +96,7 @@ EXPECTED_PUSHES = sorted(
     # ... and of each other week (22 Feb, 6 Apr and 13 Apr are holidays).
     + coordinators("weekly_digest", "01-11", "01-18", "01-25", "02-08", "02-15", "02-23",
                    "03-08", "03-15", "03-22", "03-29", "04-05", "04-12", "04-19", "04-26")
-    + coordinators("held_warning", "03-24", "04-16")
+    + coordinators("held_warning", "03-31", "04-23")
 )  # fmt: skip
 
 
@@ -129,8 +125,9 @@ def test_a_whole_round_sends_the_expected_notices_once_within_the_budget(
     with db.session() as session:
         held = sorted(k.split(":")[3] + ":" + k.split(":")[1] + k.split(":")[2]
                       for k in session.scalars(select(HeldNotice.key)))  # fmt: skip
-    assert held == sorted(["7:phase2", "3:phase3", "7:phase3"] * 2
-                          + ["3:milestoneoit_entry", "7:milestoneoit_entry"] * 2)  # fmt: skip
+    assert held == sorted(["0:phase2"] * 2 + ["1:phase3", "7:milestoneoit_entry"]
+                          + ["3:milestoneoit_entry", "1:milestoneoit_entry",
+                             "0:milestoneoit_entry"] * 2)  # fmt: skip
 
 
 def test_a_restart_and_a_second_clock_change_nothing(demo, db, worker):
@@ -145,12 +142,13 @@ def test_a_held_notice_rides_on_the_next_reply_in_that_group(
     demo, db, worker, fake_line, post_events
 ):
     # January's coordinator notices (a report, three digests) and the warning cost 25 of 70:
-    # room for one 40-member push, which goes to the day before the deadline.
+    # room for one 40-member push, which goes where it reaches the most agencies: the 22 อปท.,
+    # 7 days before (later leads are expected to concern fewer of them).
     demo.config["LINE_MONTHLY_MESSAGE_BUDGET"] = 70
     run_round(db, worker, demo, dt.datetime(2027, 1, 1, tzinfo=BANGKOK),
               dt.datetime(2027, 2, 1, tzinfo=BANGKOK))  # fmt: skip
     pushes = [r for r in sent_notices(db) if r[0].startswith("reminder")]
-    assert len(pushes) == 1 and pushes[0][0].startswith("reminder:phase:1:1:")
+    assert len(pushes) == 1 and pushes[0][0].startswith(f"reminder:phase:1:7:{LOCAL}:")
     warnings = [r for r in sent_notices(db) if r[0].startswith("held_warning")]
     assert len(warnings) == 1 and warnings[0][1] == COORDS, "coordinators are told once"
     post_events(text_event("ช่วยเหลือ", group_id=LOCAL, user_id="Uofficer"))

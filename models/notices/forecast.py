@@ -1,0 +1,82 @@
+"""A month's message budget as operators read it (`budget --json`): what was spent, the plan of
+notices with their routes, the forecast, what is held, and LINE's own count beside the bot's."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models.notices.budget import (
+    DEFAULT_GROUP_SIZE,
+    assumed_sizes,
+    group_sizes,
+    line_count,
+    month_bounds,
+    month_candidates,
+)
+from models.notices.held import waiting
+from models.notices.plan import plan
+from models.notices.preview import estimated
+from models.queues.leases import PROBABLY_SENT, SENT
+from models.queues.outbox import OutboxMessage
+
+
+def pushed(session: Session, at: dt.datetime) -> int:
+    """Messages the bot's pushes cost in the (Bangkok) month of `at`: one per recipient."""
+    start, following = (t.astimezone(dt.UTC).replace(tzinfo=None) for t in month_bounds(at))
+    return int(
+        session.scalar(
+            select(func.coalesce(func.sum(OutboxMessage.recipients), 0)).where(
+                OutboxMessage.method == "push",
+                OutboxMessage.status.in_([SENT, PROBABLY_SENT]),
+                OutboxMessage.sent_at >= start,
+                OutboxMessage.sent_at < following,
+            )
+        )
+    )
+
+
+def month_report(session: Session, at: dt.datetime, now: dt.datetime, budget: int) -> dict:
+    """The month of `at` (aware): notices from `now` on are planned, earlier ones are what
+    the outbox holds (or held); `plan` lists the month's notices still to come, or all of a
+    month that is not the current one."""
+    month = month_candidates(session, at)
+    decisions = plan(session, at, budget, month, since=now)
+    sizes, assumed = group_sizes(session), assumed_sizes(session)
+    current = month_bounds(at)[0] == month_bounds(now)[0]
+    listed = [c for c in month if c.costs and (c.at >= now or not current)]
+    used, line = pushed(session, at), line_count(session, at)
+    report = {
+        "month": month_bounds(at)[0].strftime("%Y-%m"),
+        "budget": budget,
+        "used": used,
+        "line_used": line,
+        "difference": None if line is None else line - used,
+        "plan": [
+            {
+                "at": c.at.isoformat(),
+                "group_id": c.group_id,
+                "kind": c.kind,
+                "estimated_messages": estimated(
+                    decisions[c.key], sizes.get(c.group_id, DEFAULT_GROUP_SIZE)
+                ),
+                "size_assumed": c.group_id in assumed,
+                "delivery": decisions[c.key].delivery,
+                "route": decisions[c.key].route,
+                "recipients": list(decisions[c.key].recipients),
+            }
+            for c in sorted(listed, key=lambda c: (c.at, c.group_id))
+        ],
+        "held": [
+            {"group_id": h.group_id, "key": h.key, "since": h.created_at.isoformat()}
+            for h in waiting(session)
+        ],
+    }
+    upcoming = [p for p in report["plan"] if p["at"] >= now.isoformat()]
+    report["forecast"] = max(used, line or 0) + sum(
+        p["estimated_messages"] for p in upcoming if p["delivery"] == "push"
+    )
+    report["assumed_sizes"] = sorted({p["group_id"] for p in report["plan"] if p["size_assumed"]})
+    return report
