@@ -217,8 +217,9 @@ class Worker:
         the bot before it was deployed sent no follow event."""
         try:
             answered = self.sender.client.is_friend(line_user_id)
-        except LineError as error:
-            log.info("friendship of a person unknown: %s", error.status)
+        except Exception as error:  # noqa: BLE001 - the other checks still run; status only
+            log.info("friendship of a person unknown: %s",
+                     getattr(error, "status", type(error).__name__))  # fmt: skip
             return
         with self.db.session() as session:
             membership.friendship_checked(session, line_user_id, answered)

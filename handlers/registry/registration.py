@@ -51,7 +51,8 @@ def _request(ctx: Context, agency: Agency, setup: ChatSetup | None) -> Reply:
         return Reply.text(f"คุณ{state}ของ{agency.name}ไว้แล้ว", quote=True)
     note = roles.reminders_note(ctx.session, agency, setup.kind if setup else None)
     check_friendship(ctx, [person.line_user_id])
-    if grant.status == "active":
+    if grant.status == "active":  # the check runs after this reply: a friend the bot has not
+        # recorded yet (added before deployment, name still fresh) is shown the link too
         note += outcomes.add_friend_note(person, ctx.add_friend_url)
         return Reply.text(
             f"ลงทะเบียนแล้ว: {display_name(person)} เป็นแอดมินของ{agency.name}{note}", quote=True

@@ -93,19 +93,12 @@ def other_pushes(session: Session, at: dt.datetime) -> int:
     )
 
 
-def line_count(session: Session, at: dt.datetime) -> int | None:
-    """What LINE said the month of `at` has used so far (None until the clock has asked)."""
-    figures = quota.line_figures(session, month_bounds(at)[0].strftime("%Y-%m"))
-    return None if figures is None else figures["used"]
-
-
-def line_extra(session: Session, at: dt.datetime) -> int:
-    """Messages LINE counted this month beyond the bot's own count of its pushes up to the same
-    moment (pushes made elsewhere, e.g. from LINE Official Account Manager): the planner takes
-    the larger of the two counts."""
+def line_check(session: Session, at: dt.datetime) -> tuple[int, int] | None:
+    """(what LINE counted, what the bot's own pushes cost up to that reading) for the month of
+    `at`; None until the clock has asked LINE this month."""
     figures = quota.line_figures(session, month_bounds(at)[0].strftime("%Y-%m"))
     if figures is None:
-        return 0
+        return None
     start = month_bounds(at)[0].astimezone(dt.UTC).replace(tzinfo=None)
     until = dt.datetime.fromisoformat(figures["at"]).replace(tzinfo=None)
     ours = session.scalar(
@@ -115,4 +108,12 @@ def line_extra(session: Session, at: dt.datetime) -> int:
             OutboxMessage.sent_at <= until,
         )
     )
-    return max(0, figures["used"] - int(ours))
+    return figures["used"], int(ours)
+
+
+def line_extra(session: Session, at: dt.datetime) -> int:
+    """Messages LINE counted this month beyond the bot's own pushes up to the same moment
+    (pushes made elsewhere, e.g. from LINE Official Account Manager): added to the bot's count,
+    so the month is never taken as emptier than LINE says."""
+    check = line_check(session, at)
+    return 0 if check is None else max(0, check[0] - check[1])

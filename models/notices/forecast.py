@@ -12,7 +12,7 @@ from models.notices.budget import (
     DEFAULT_GROUP_SIZE,
     assumed_sizes,
     group_sizes,
-    line_count,
+    line_check,
     month_bounds,
     month_candidates,
 )
@@ -47,13 +47,14 @@ def month_report(session: Session, at: dt.datetime, now: dt.datetime, budget: in
     sizes, assumed = group_sizes(session), assumed_sizes(session)
     current = month_bounds(at)[0] == month_bounds(now)[0]
     listed = [c for c in month if c.costs and (c.at >= now or not current)]
-    used, line = pushed(session, at), line_count(session, at)
+    used, line = pushed(session, at), line_check(session, at)
     report = {
         "month": month_bounds(at)[0].strftime("%Y-%m"),
         "budget": budget,
         "used": used,
-        "line_used": line,
-        "difference": None if line is None else line - used,
+        "line_used": None if line is None else line[0],
+        # LINE's count minus the bot's own up to LINE's reading: pushes made elsewhere
+        "difference": None if line is None else line[0] - line[1],
         "plan": [
             {
                 "at": c.at.isoformat(),
@@ -74,9 +75,10 @@ def month_report(session: Session, at: dt.datetime, now: dt.datetime, budget: in
             for h in waiting(session)
         ],
     }
-    upcoming = [p for p in report["plan"] if p["at"] >= now.isoformat()]
-    report["forecast"] = max(used, line or 0) + sum(
-        p["estimated_messages"] for p in upcoming if p["delivery"] == "push"
+    upcoming = [p for p in report["plan"] if dt.datetime.fromisoformat(p["at"]) >= now]
+    extra = 0 if line is None else max(0, line[0] - line[1])
+    report["forecast"] = (
+        used + extra + sum(p["estimated_messages"] for p in upcoming if p["delivery"] == "push")
     )
     report["assumed_sizes"] = sorted({p["group_id"] for p in report["plan"] if p["size_assumed"]})
     return report

@@ -119,7 +119,9 @@ def plan(
         group = Decision(GROUP, (c.group_id,), size)
         audience = reach.get(audience_key(c))
         share = expected_share(c, today, first[c.province_id, c.subject])
-        options = [group] if audience is None or c.key in called else []
+        # a roll-call is a group push whatever it costs, when someone is still behind
+        called_now = c.key in called and (audience is None or audience.agencies)
+        options = [group] if audience is None or called_now else []
         if audience is not None:
             options += cheapest(audience, group, share)
         fits = (o for o in options if spent + o.cost <= budget)

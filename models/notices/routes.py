@@ -4,6 +4,7 @@ who are friends of the bot (one message each, one-to-one), and the group (one pe
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from models.notices.text import behind
 from models.registry.chats import Person
 from models.registry.tables import Province, RoleGrant
 
+log = logging.getLogger(__name__)
 GROUP, ONE_TO_ONE, HELD = "group", "one_to_one", "held"
 RESPONDENTS = "milestone:iit_eit"
 
@@ -71,13 +73,18 @@ def friend_admins(session: Session, agency_ids: list[int]) -> dict[int, tuple[st
 
 def audiences(session: Session, month: list[Candidate], today: dt.date) -> dict[tuple, Audience]:
     """Today's audience of every agency reminder in `month`: the estimate for future ones too
-    (agencies finish, so a later reminder concerns at most these)."""
+    (agencies finish, so a later reminder concerns at most these). A group whose agencies
+    cannot be read is left out: its reminders are planned as group pushes."""
     keys = {audience_key(c) for c in month if c.costs and c.kind not in COORDINATOR_KINDS}
     provinces = {p.id: p for p in session.scalars(select(Province).where(
         Province.id.in_({k[0] for k in keys})))} if keys else {}  # fmt: skip
-    agencies = {
-        key: concerned(session, provinces[key[0]], key[1], key[2], today) for key in sorted(keys)
-    }
+    agencies = {}
+    for key in sorted(keys):
+        try:
+            with session.begin_nested():
+                agencies[key] = concerned(session, provinces[key[0]], key[1], key[2], today)
+        except Exception as error:  # noqa: BLE001 - one province's data must not stop the plan
+            log.error("who province %s's reminders concern: %s", key[0], type(error).__name__)
     friends = friend_admins(session, sorted({a for ids in agencies.values() for a in ids}))
     return {
         key: Audience(tuple(ids), {a: friends[a] for a in ids if a in friends})

@@ -38,13 +38,16 @@ def friendship_changed(
 def friendship_checked(session: Session, line_user_id: str | None, answered: bool) -> None:
     """Record what LINE's one-to-one profile API said: 404 (`answered` False) is not a friend;
     200 is a friend, unless an unfollow event was recorded (LINE still answers 200 for a user
-    who blocked the bot, and delivers nothing to them): only a follow event undoes that.
-    friend_changed_at stays the time of the last event."""
+    who blocked the bot, and delivers nothing to them): only a follow event undoes that. A 404
+    clears friend_changed_at, so that a later 200 (a follow event lost) counts again."""
     person = find_person(session, line_user_id)
     if person is None:
         return
+    if not answered:  # LINE no longer knows them as a friend: a later 200 is believed again
+        person.is_friend, person.friend_changed_at = False, None
+        return
     blocked = not person.is_friend and person.friend_changed_at is not None
-    person.is_friend = answered and not blocked
+    person.is_friend = not blocked
 
 
 def friend_counts(session: Session, province_id: int) -> tuple[int, int]:

@@ -62,7 +62,7 @@ def test_one_small_province_gets_exactly_the_pushes_worked_out_by_hand(
         held = session.scalars(select(HeldNotice.key)).all()
     assert "สำนักงานจังหวัดสิงห์บุรี: ยังไม่ส่ง" in texts[user("R001")]
     assert "ครบกำหนดอีก 5 วัน" in texts[user("R001")]
-    assert "R002" not in texts[user("R001")] and "สาธารณสุข" not in texts[user("R001")]
+    assert "สาธารณสุข" not in texts[user("R001")] and "เกษตร" not in texts[user("R001")]
     assert held == [f"reminder:phase:2:3:{REGIONAL}:2027-03-26"]
     with time_machine.travel(AT, tick=False):
         worker.run_once()
@@ -115,6 +115,7 @@ def test_coordinators_ask_for_a_roll_call_in_the_group(demo, db, post_events, wo
     assert policy() == "1,0"
     assert "เรียกชื่อในกลุ่มเสมอ" in say("กำหนดการ")
     assert "วิธีใช้" in say("ช่องทางแจ้งเตือน กลุ่ม สองวัน") and policy() == "1,0"
+    assert "2 ไม่อยู่ในวันแจ้งเตือน จึงไม่มีผล" in say("ช่องทางแจ้งเตือน กลุ่ม 2")
     say("ช่องทางแจ้งเตือน ประหยัด")
     assert policy() is None
     say("ช่องทางแจ้งเตือน กลุ่ม 1", who="Ustranger", where=LOCAL)
@@ -138,11 +139,65 @@ def test_the_planner_takes_lines_count_when_it_is_larger(demo, db, runner):  # n
     add_admins(db, 0.6)
     set_behind(db, 0.2, AT.date())
     morning = (AT - dt.timedelta(hours=1)).astimezone(dt.UTC).replace(tzinfo=None)
-    with db.session() as session:  # 40 pushed from LINE's own console, unknown to the bot
-        quota.record_line_figures(session, morning - dt.timedelta(minutes=5), 300, 40)
+    with db.session() as session:  # 40 pushed from LINE's own console, unknown to the bot ...
+        quota.record_line_figures(session, morning - dt.timedelta(minutes=30), 300, 40)
+        session.add(
+            OutboxMessage(
+                to=user("R001"),
+                messages="[]",
+                method="push",
+                status="sent",
+                recipients=3,
+                sent_at=morning - dt.timedelta(minutes=10),
+            )
+        )
+        # ... and 3 the bot pushed after LINE's reading
     with time_machine.travel(AT - dt.timedelta(hours=1), tick=False):
         report = json.loads(runner.invoke(args=["budget", "--json"]).output)
-    assert (report["used"], report["line_used"], report["difference"]) == (0, 40, 40)
+    assert (report["used"], report["line_used"], report["difference"]) == (3, 40, 40)
     today = {p["group_id"]: p["route"] for p in report["plan"] if p["at"].startswith("2027-03-26")}
-    assert today == {LOCAL: "one_to_one", REGIONAL: "one_to_one"}  # no room left for a group
-    assert report["forecast"] >= 40
+    # 5 + 5 reserved for the coordinators, 3 + 40 spent: 53 before any reminder; the 1- and
+    # 0-day leads take 1 each (57), the อปท.'s 3-day notice 3 (60): no room for the regional one
+    assert today == {LOCAL: "one_to_one", REGIONAL: "held"}
+    pushes = sum(p["estimated_messages"] for p in report["plan"] if p["delivery"] == "push")
+    assert report["forecast"] == 43 + pushes <= 60
+
+
+def test_a_restart_changes_nothing_and_the_next_morning_counts_the_one_to_one_pushes(
+    demo,
+    db,  # noqa: F811
+):
+    from models.notices.budget import month_candidates
+    from models.notices.plan import queued_routes
+
+    demo.config["LINE_MONTHLY_MESSAGE_BUDGET"] = 60
+    add_admins(db, 0.6)
+    set_behind(db, 0.2, AT.date())
+    for _ in range(3):  # the job, a restart catching up, a second clock
+        with time_machine.travel(AT, tick=False):
+            send(db, AT, demo.config, AT.astimezone(dt.UTC).replace(tzinfo=None))
+    assert len(queued(db)) == 5
+    with db.session() as session:
+        month = month_candidates(session, AT)
+        spent = queued_routes(session, month, AT)
+    regional = spent[f"reminder:phase:2:3:{REGIONAL}:2027-03-26"]
+    assert (regional.route, regional.cost) == ("one_to_one", 3)
+    assert spent[f"reminder:phase:2:3:{LOCAL}:2027-03-26"].cost == 40
+
+
+def test_a_province_whose_agencies_cannot_be_read_still_gets_group_reminders(
+    demo,
+    db,
+    monkeypatch,  # noqa: F811
+):
+    from models.notices import routes
+
+    def broken(*args):
+        raise ValueError("an agency's data cannot be read")
+
+    add_admins(db, 1.0)
+    set_behind(db, 0.2, AT.date())
+    monkeypatch.setattr(routes, "concerned", broken)
+    with time_machine.travel(AT, tick=False):
+        send(db, AT, demo.config, AT.astimezone(dt.UTC).replace(tzinfo=None))
+    assert [to for kind, to in queued(db) if kind == "reminder"] == sorted([LOCAL, REGIONAL])

@@ -22,7 +22,10 @@ def test_404_is_not_a_friend_even_after_a_follow_event(db):
         membership.friendship_changed(session, "Uperson1", True, NOW)
         membership.friendship_checked(session, "Uperson1", False)
         person = find_person(session, "Uperson1")
-        assert person.is_friend is False and person.friend_changed_at == NOW
+        assert person.is_friend is False and person.friend_changed_at is None
+        # they added the bot again and that follow event was lost: LINE's 200 is believed
+        membership.friendship_checked(session, "Uperson1", True)
+        assert person.is_friend is True
 
 
 def test_200_makes_someone_never_seen_to_follow_a_friend(db):
@@ -95,3 +98,17 @@ def test_friend_counts_are_active_admins_of_the_province(db):
         session.add(empty)
         session.flush()
         assert membership.friend_counts(session, empty.id) == (0, 0)
+
+
+def test_an_odd_failure_of_the_friend_check_stops_nothing(db, worker, monkeypatch, caplog):
+    def refuses(user_id):
+        raise ValueError("the SDK refused an odd id")
+
+    with db.session() as session:
+        _person(session)
+    monkeypatch.setattr(worker.sender.client, "is_friend", refuses)
+    caplog.set_level("INFO", logger="bot.worker")
+    worker.check_friendship("Uperson1")  # raised before: the other follow-ups were skipped
+    with db.session() as session:
+        assert find_person(session, "Uperson1").is_friend is False
+    assert "ValueError" in caplog.text and "odd id" not in caplog.text
