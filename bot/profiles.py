@@ -46,13 +46,11 @@ class Looked:
     friend: bool | None = None
 
 
-def fetch_name(client: LineClient, event: Event) -> str | None:
-    """The group member profile in a group, the friend profile one-to-one; None if refused."""
+def fetch_member_name(client: LineClient, event: Event) -> str | None:
+    """The sender's name from the group member profile (it works for non-friends too); None if
+    refused."""
     try:
-        if event.group_id and event.source.get("type") == "group":
-            return clean_name(client.group_member_name(event.group_id, event.user_id))
-        if not event.is_group:
-            return clean_name(client.profile_name(event.user_id))
+        return clean_name(client.group_member_name(event.group_id, event.user_id))
     except LineError as error:
         log.info("profile of a member not available: %s", error.status)
     except Exception as error:  # e.g. the SDK refusing an odd id: the name is a nicety
@@ -78,7 +76,7 @@ def look_up(client: LineClient, event: Event) -> Looked:
     """The sender's name and friendship: in a group the member profile plus one one-to-one
     call; one-to-one, the same call gives both."""
     if event.group_id and event.source.get("type") == "group":
-        name = fetch_name(client, event)
+        name = fetch_member_name(client, event)
         return Looked(name or "", fetch_friend(client, event.user_id)[1])
     name, friend = fetch_friend(client, event.user_id)  # one-to-one, or a multi-person chat
     return Looked(name or "", friend)

@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.base import BANGKOK
+from models.notices.budget import month_utc, push_spend
 from models.queues import InboxEvent, OutboxMessage
 from models.queues.leases import DONE, FAILED, IGNORED, PENDING, PROBABLY_SENT, SENT
-
-
-def month_start_utc(now_utc: datetime) -> datetime:
-    """Start of the current Bangkok calendar month, as naive UTC."""
-    local = now_utc.replace(tzinfo=ZoneInfo("UTC")).astimezone(BANGKOK)
-    start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    return start.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
-
 
 STATUSES = {
     InboxEvent: (PENDING, DONE, IGNORED, FAILED),
@@ -35,16 +26,8 @@ def counts_by_status(session: Session, model) -> dict[str, int]:
 
 def push_usage(session: Session, now_utc: datetime) -> tuple[int, int]:
     """(pushes, messages) delivered since the month began; a push costs one per recipient."""
-    start = month_start_utc(now_utc)
-    pushes, messages = session.execute(
-        select(func.count(), func.coalesce(func.sum(OutboxMessage.recipients), 0)).where(
-            OutboxMessage.method == "push",
-            OutboxMessage.status.in_([SENT, PROBABLY_SENT]),
-            OutboxMessage.sent_at >= start,
-            OutboxMessage.sent_at < start + timedelta(days=32),
-        )
-    ).one()
-    return int(pushes), int(messages)
+    start, following = month_utc(now_utc.replace(tzinfo=UTC))
+    return push_spend(session, start, following)
 
 
 def collect(session: Session, now_utc: datetime, budget: int) -> dict:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -25,6 +25,12 @@ class Base(DeclarativeBase):
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"  # items, dates, FAQ: yearly data
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BANGKOK = ZoneInfo("Asia/Bangkok")  # the time every deadline and notice is read in
+
+
+def month_bounds(at: datetime) -> tuple[datetime, datetime]:
+    """Start of the Bangkok month of `at` (aware) and of the next one, in Bangkok time."""
+    start = at.astimezone(BANGKOK).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return start, (start + timedelta(days=32)).replace(day=1)
 
 
 def local_today(now_utc: datetime) -> date:

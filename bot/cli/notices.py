@@ -94,8 +94,8 @@ def budget_command(as_json: bool, month_text: str | None):
     routes = Counter(p["route"] for p in report["plan"])
     click.echo(f"{report['month']}: ใช้ไป {report['used']} คาดว่าทั้งเดือน {report['forecast']} "
                f"จากโควตา {report['budget']} งดส่ง {len(report['held'])} รายการ · "
-               f"ส่งเข้ากลุ่ม {routes['group']} ส่งส่วนตัว {routes['one_to_one']} "
-               f"งดส่ง {routes['held']} (ตามแผน)")  # fmt: skip
+               f"แผนที่เหลือ: ส่งเข้ากลุ่ม {routes['group']} ส่งส่วนตัว {routes['one_to_one']} "
+               f"รอแนบคำตอบ {routes['held']}")  # fmt: skip
     _say_assumed([assumed[g] for g in report["assumed_sizes"]])
 
 

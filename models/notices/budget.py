@@ -8,21 +8,16 @@ import datetime as dt
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from models.base import month_bounds
 from models.notices import quota
-from models.notices.candidates import BANGKOK, Candidate, candidates_between
+from models.notices.candidates import Candidate, candidates_between
 from models.notices.limits import DIGEST_KEY
+from models.queues.leases import PROBABLY_SENT, SENT
 from models.queues.outbox import OutboxMessage
 from models.registry.chats import Group
 
 DEFAULT_GROUP_SIZE = 40  # until LINE has told us the group's member count
 UNPLANNED_KEY = "notice_failure"  # keyed (once a day) but not in the plan: counted as spent
-
-
-def month_bounds(at: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
-    """Start of this month and of the next, in Bangkok time."""
-    start = at.astimezone(BANGKOK).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    following = (start + dt.timedelta(days=32)).replace(day=1)
-    return start, following
 
 
 def month_candidates(
@@ -75,8 +70,7 @@ def other_pushes(session: Session, at: dt.datetime) -> int:
     """Messages already spent this month on pushes that are not planned notices (replies
     turned pushes, the notices that a province's reminders failed, the daily digests of
     requests)."""
-    start, following = month_bounds(at)
-    utc = lambda t: t.astimezone(dt.UTC).replace(tzinfo=None)  # noqa: E731
+    start, following = month_utc(at)
     return int(
         session.scalar(
             select(func.coalesce(func.sum(OutboxMessage.recipients), 0)).where(
@@ -86,11 +80,29 @@ def other_pushes(session: Session, at: dt.datetime) -> int:
                     OutboxMessage.notification_key.like(f"{UNPLANNED_KEY}:%"),
                     OutboxMessage.notification_key.like(f"{DIGEST_KEY}:%"),
                 ),
-                OutboxMessage.sent_at >= utc(start),
-                OutboxMessage.sent_at < utc(following),
+                OutboxMessage.sent_at >= start,
+                OutboxMessage.sent_at < following,
             )
         )
     )
+
+
+def push_spend(session: Session, start_utc: dt.datetime, until_utc: dt.datetime) -> tuple[int, int]:
+    """(pushes, messages) sent in [start, until) (naive UTC): a push costs one per recipient."""
+    pushes, messages = session.execute(
+        select(func.count(), func.coalesce(func.sum(OutboxMessage.recipients), 0)).where(
+            OutboxMessage.method == "push",
+            OutboxMessage.status.in_([SENT, PROBABLY_SENT]),
+            OutboxMessage.sent_at >= start_utc,
+            OutboxMessage.sent_at < until_utc,
+        )
+    ).one()
+    return int(pushes), int(messages)
+
+
+def month_utc(at: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """The Bangkok month of `at` as naive-UTC bounds (how the outbox stores its times)."""
+    return tuple(t.astimezone(dt.UTC).replace(tzinfo=None) for t in month_bounds(at))
 
 
 def line_check(session: Session, at: dt.datetime) -> tuple[int, int] | None:
@@ -99,16 +111,8 @@ def line_check(session: Session, at: dt.datetime) -> tuple[int, int] | None:
     figures = quota.line_figures(session, month_bounds(at)[0].strftime("%Y-%m"))
     if figures is None:
         return None
-    start = month_bounds(at)[0].astimezone(dt.UTC).replace(tzinfo=None)
     until = dt.datetime.fromisoformat(figures["at"]).replace(tzinfo=None)
-    ours = session.scalar(
-        select(func.coalesce(func.sum(OutboxMessage.recipients), 0)).where(
-            OutboxMessage.method == "push",
-            OutboxMessage.sent_at >= start,
-            OutboxMessage.sent_at <= until,
-        )
-    )
-    return figures["used"], int(ours)
+    return figures["used"], push_spend(session, month_utc(at)[0], until + dt.timedelta(0, 1))[1]
 
 
 def line_extra(session: Session, at: dt.datetime) -> int:

@@ -61,6 +61,18 @@ def _at(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, SEND_AT, tzinfo=BANGKOK)
 
 
+def countdown(c: Candidate, today: dt.date) -> str:
+    """ "วันนี้" or "อีก 3 วัน": how far the notice's deadline is."""
+    days = (c.deadline - today).days
+    return "วันนี้" if days <= 0 else f"อีก {days} วัน"
+
+
+def task_of(c: Candidate) -> str:
+    """What a reminder asks for: the province's pre-check phase or the NACC milestone."""
+    kind, what = c.subject.split(":")
+    return f"ส่งลิงก์ OIT ให้จังหวัดตรวจ ระยะที่ {what}" if kind == "phase" else MILESTONES[what]
+
+
 def parse_leads(text: str) -> tuple[int, ...]:
     """Days before a deadline from "7,3,1,0" or "7 3 1": largest first, none over 30; () when
     any part is not a day count (ASCII or Thai digits)."""

@@ -5,37 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from models.base import month_bounds
 from models.notices.budget import (
     DEFAULT_GROUP_SIZE,
     assumed_sizes,
     group_sizes,
     line_check,
-    month_bounds,
     month_candidates,
+    month_utc,
+    push_spend,
 )
 from models.notices.held import waiting
 from models.notices.plan import plan
-from models.notices.preview import estimated
-from models.queues.leases import PROBABLY_SENT, SENT
-from models.queues.outbox import OutboxMessage
-
-
-def pushed(session: Session, at: dt.datetime) -> int:
-    """Messages the bot's pushes cost in the (Bangkok) month of `at`: one per recipient."""
-    start, following = (t.astimezone(dt.UTC).replace(tzinfo=None) for t in month_bounds(at))
-    return int(
-        session.scalar(
-            select(func.coalesce(func.sum(OutboxMessage.recipients), 0)).where(
-                OutboxMessage.method == "push",
-                OutboxMessage.status.in_([SENT, PROBABLY_SENT]),
-                OutboxMessage.sent_at >= start,
-                OutboxMessage.sent_at < following,
-            )
-        )
-    )
 
 
 def month_report(session: Session, at: dt.datetime, now: dt.datetime, budget: int) -> dict:
@@ -47,7 +30,7 @@ def month_report(session: Session, at: dt.datetime, now: dt.datetime, budget: in
     sizes, assumed = group_sizes(session), assumed_sizes(session)
     current = month_bounds(at)[0] == month_bounds(now)[0]
     listed = [c for c in month if c.costs and (c.at >= now or not current)]
-    used, line = pushed(session, at), line_check(session, at)
+    used, line = push_spend(session, *month_utc(at))[1], line_check(session, at)
     report = {
         "month": month_bounds(at)[0].strftime("%Y-%m"),
         "budget": budget,
@@ -60,8 +43,8 @@ def month_report(session: Session, at: dt.datetime, now: dt.datetime, budget: in
                 "at": c.at.isoformat(),
                 "group_id": c.group_id,
                 "kind": c.kind,
-                "estimated_messages": estimated(
-                    decisions[c.key], sizes.get(c.group_id, DEFAULT_GROUP_SIZE)
+                "estimated_messages": decisions[c.key].estimated(
+                    sizes.get(c.group_id, DEFAULT_GROUP_SIZE)
                 ),
                 "size_assumed": c.group_id in assumed,
                 "delivery": decisions[c.key].delivery,

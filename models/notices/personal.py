@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.line_text import TEXT_LIMIT, cut
-from models.notices.candidates import MILESTONES, Candidate
+from models.notices.candidates import Candidate, countdown, task_of
 from models.notices.respondents import below_target
 from models.notices.routes import RESPONDENTS
-from models.notices.text import behind
+from models.notices.text import admins_of, behind
 from models.oit import progress
-from models.oit.records import current
-from models.oit.submissions import FIX
-from models.registry.chats import Person
-from models.registry.tables import Agency, Province, RoleGrant
+from models.oit.records import current, item_status
+from models.oit.submissions import FIX, MISSING
+from models.registry.tables import Agency, Province
 from models.year.calendar import thai_date
 from models.year.frameworks import active_framework
 
@@ -32,24 +30,11 @@ def codes_line(label: str, codes: list[str]) -> str:
 def oit_todo(session: Session, agency: Agency, framework_id: int, codes: list[str]) -> str:
     """ "ยังไม่ส่ง O3, O5 · ต้องแก้ O12" for one agency."""
     mine = current(session, agency.id, framework_id)
-    missing = [code for code in codes if code not in mine]
-    fix = [code for code in codes if code in mine and mine[code].review == FIX]
+    missing = [code for code in codes if item_status(mine.get(code)) == MISSING]
+    fix = [code for code in codes if item_status(mine.get(code)) == FIX]
     parts = [codes_line("ยังไม่ส่ง", missing)] if missing else []
     parts += [codes_line("ต้องแก้", fix)] if fix else []
     return " · ".join(parts)
-
-
-def administered(session: Session, user_ids: tuple[str, ...]) -> dict[str, set[int]]:
-    """{user id: ids of the agencies they are an active admin of}."""
-    rows = session.execute(
-        select(Person.line_user_id, RoleGrant.agency_id)
-        .join(RoleGrant, RoleGrant.person_id == Person.id)
-        .where(Person.line_user_id.in_(user_ids), RoleGrant.status == "active")
-    )
-    found: dict[str, set[int]] = {}
-    for user_id, agency_id in rows:
-        found.setdefault(user_id, set()).add(agency_id)
-    return found
 
 
 def personal_reminders(
@@ -65,22 +50,20 @@ def personal_reminders(
         codes = progress.item_codes(session, framework.id) if framework else []
         rows = {a.id: (a, oit_todo(session, a, framework.id, codes))
                 for a, _, _ in behind(session, province, c.group_kind, today)}  # fmt: skip
-    days = (c.deadline - today).days
-    when = "วันนี้" if days <= 0 else f"อีก {days} วัน"
-    kind, what = c.subject.split(":")[0], c.subject.split(":")[-1]
-    task = f"ส่งลิงก์ OIT ให้จังหวัดตรวจ ระยะที่ {what}" if kind == "phase" else MILESTONES[what]
     after = (
         "แจ้งจำนวนล่าสุดได้โดยพิมพ์ เช่น IIT 13/20 EIT 45/100"
         if c.subject == RESPONDENTS
         else "พิมพ์ สถานะ เพื่อดูรายละเอียด"
     )
+    head = f"⏰ {task_of(c)} ครบกำหนด{countdown(c, today)} ({thai_date(c.deadline)})"
+    mine: dict[str, list[int]] = {}  # user id -> their agencies still behind
+    for agency_id, people in admins_of(session, list(rows)).items():
+        for person in people:
+            if person.line_user_id in users:
+                mine.setdefault(person.line_user_id, []).append(agency_id)
     found = {}
-    for user_id, agency_ids in administered(session, users).items():
-        lines = [f"• {rows[a][0].name}: {rows[a][1]}" for a in sorted(agency_ids) if a in rows]
-        if lines:
-            text = (
-                f"⏰ {task} ครบกำหนด{when} ({thai_date(c.deadline)})\n" + "\n".join(lines)
-                + f"\n{after}"
-            )  # fmt: skip
-            found[user_id] = [{"type": "text", "text": cut(text, TEXT_LIMIT)}]
+    for user_id, agency_ids in mine.items():
+        lines = [f"• {rows[a][0].name}: {rows[a][1]}" for a in sorted(agency_ids)]
+        text = "\n".join([head, *lines, after])
+        found[user_id] = [{"type": "text", "text": cut(text, TEXT_LIMIT)}]
     return found

@@ -22,7 +22,7 @@ from models.notices.budget import (
     DEFAULT_GROUP_SIZE,
     group_sizes,
     line_extra,
-    month_bounds,
+    month_utc,
     other_pushes,
 )
 from models.notices.candidates import BANGKOK, Candidate, parse_leads
@@ -44,6 +44,10 @@ class Decision:
     def delivery(self) -> str:
         return HELD if self.route == HELD else "push"
 
+    def estimated(self, group_size: int) -> int:
+        """What the notice costs as planned; a held one, what a group push would have cost."""
+        return group_size if self.route == HELD else self.cost
+
 
 def one_to_one_key(c: Candidate, user_id: str) -> str:
     return f"{c.key}:{user_id}"
@@ -53,7 +57,7 @@ def queued_routes(session: Session, month: list[Candidate], at: dt.datetime) -> 
     """{candidate key: Decision} for the notices the outbox holds already, at their cost (what
     LINE counted once sent; a member count or one message while waiting)."""
     keys, sizes = {c.key for c in month}, group_sizes(session)
-    start, following = (t.astimezone(dt.UTC).replace(tzinfo=None) for t in month_bounds(at))
+    start, following = month_utc(at)
     rows = session.execute(
         select(OutboxMessage.notification_key, OutboxMessage.to, OutboxMessage.recipients).where(
             OutboxMessage.notification_key.is_not(None),

@@ -28,10 +28,11 @@ def policy_text(province: Province) -> str:
         " และแจ้งในกลุ่มเมื่อมีหน่วยงานที่ส่งส่วนตัวไม่ถึงและโควตาพอ"
     )
     called = parse_leads(province.roll_call_days or "")
-    unused = [d for d in called if d not in leads_of(province)]
-    if unused:  # a roll-call only picks the route of a reminder the calendar already sends
-        text += f" · ({','.join(map(str, unused))} ไม่อยู่ในวันแจ้งเตือน จึงไม่มีผล แก้ได้ด้วย วันแจ้งเตือน)"
     if called:
         days = ",".join("วันครบกำหนด" if d == 0 else f"{d} วันก่อน" for d in called)
         text += f" · เรียกชื่อในกลุ่มเสมอ: {days}"
+    unused = [d for d in called if d not in leads_of(province)]
+    if unused:  # a roll-call only picks the route of a reminder the calendar already sends
+        text += (f" ({','.join(map(str, unused))} ไม่อยู่ในวันแจ้งเตือน จึงไม่มีผล"
+                 " เพิ่มได้ด้วยคำสั่ง วันแจ้งเตือน)")  # fmt: skip
     return text

@@ -15,9 +15,8 @@ from models.notices.budget import (
     month_candidates,
 )
 from models.notices.delivery import ReportLink, notices, plain
-from models.notices.plan import Decision, plan
+from models.notices.plan import plan
 from models.notices.quiet_hours import next_allowed
-from models.notices.routes import HELD
 from models.registry.tables import Province
 
 
@@ -54,8 +53,8 @@ def preview(
                         for m in messages
                         for s in (m.get("substitution") or {}).values()
                     ],
-                    "estimated_messages": estimated(
-                        decision, sizes.get(c.group_id, DEFAULT_GROUP_SIZE)
+                    "estimated_messages": decision.estimated(
+                        sizes.get(c.group_id, DEFAULT_GROUP_SIZE)
                     ),
                     "size_assumed": c.group_id in assumed,
                     "delivery": decision.delivery,
@@ -65,8 +64,3 @@ def preview(
                 }
             )
     return rows
-
-
-def estimated(decision: Decision, group_size: int) -> int:
-    """What the notice costs as planned; a held one, what a group push would have cost."""
-    return group_size if decision.route == HELD else decision.cost

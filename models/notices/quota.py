@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from models.base import BANGKOK, local_today
+from models.base import BANGKOK, local_today, month_bounds
 from models.notices import held
 from models.registry.chats import Group
 from models.registry.tables import AuditEntry, ChatSetup
@@ -66,7 +66,8 @@ def record_line_figures(session: Session, now_utc: datetime, limit: int | None, 
 def line_figures(session: Session, month: str) -> dict | None:
     """The latest of LINE's figures read in a Bangkok month ("2027-01"): {"limit", "used",
     "at" (ISO 8601, UTC)}, or None when none was read."""
-    start, end = _month_bounds(month)
+    first = datetime.strptime(month, "%Y-%m").replace(tzinfo=BANGKOK)
+    start, end = (t.astimezone(UTC).replace(tzinfo=None) for t in month_bounds(first))
     found = session.scalars(
         select(AuditEntry)
         .where(AuditEntry.action == FIGURES, AuditEntry.at >= start, AuditEntry.at < end)
@@ -78,13 +79,3 @@ def line_figures(session: Session, month: str) -> dict | None:
     detail = json.loads(found.detail)
     at = found.at.replace(tzinfo=UTC).isoformat()
     return {"limit": detail["limit"], "used": detail["used"], "at": at}
-
-
-def _month_bounds(month: str) -> tuple[datetime, datetime]:
-    """The naive-UTC moments a Bangkok month starts and the next one starts."""
-    year, number = (int(part) for part in month.split("-"))
-
-    def utc(y: int, m: int) -> datetime:
-        return datetime(y, m, 1, tzinfo=BANGKOK).astimezone(UTC).replace(tzinfo=None)
-
-    return utc(year, number), utc(year + number // 12, number % 12 + 1)

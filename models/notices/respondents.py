@@ -8,6 +8,7 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.notices.candidates import countdown
 from models.oit.submissions import RespondentCount
 from models.oit.summary import group_agencies
 from models.registry.tables import Province
@@ -51,10 +52,8 @@ def respondents_reminder(session, c, province: Province, today: dt.date, admins_
     if not rows:
         return []
     admins = admins_of(session, [agency.id for agency, _ in rows])
-    days = (c.deadline - today).days
-    when = "วันนี้" if days <= 0 else f"อีก {days} วัน"
     head = (
-        f"⏰ แบบวัด IIT/EIT ปิดรับ{when} ({thai_date(c.deadline)}) "
+        f"⏰ แบบวัด IIT/EIT ปิดรับ{countdown(c, today)} ({thai_date(c.deadline)}) "
         f"หน่วยงานที่ผู้ตอบยังไม่ถึงเป้า {len(rows)} แห่ง:"
     )
     lines = [

@@ -12,9 +12,8 @@ from sqlalchemy.orm import Session
 
 from models.notices.candidates import COORDINATOR_KINDS, Candidate
 from models.notices.respondents import below_target
-from models.notices.text import behind
-from models.registry.chats import Person
-from models.registry.tables import Province, RoleGrant
+from models.notices.text import admins_of, behind
+from models.registry.tables import Province
 
 log = logging.getLogger(__name__)
 GROUP, ONE_TO_ONE, HELD = "group", "one_to_one", "held"
@@ -52,25 +51,6 @@ def concerned(session: Session, province: Province, group_kind: str, respondents
     return [agency.id for agency, _, _ in behind(session, province, group_kind, today)]
 
 
-def friend_admins(session: Session, agency_ids: list[int]) -> dict[int, tuple[str, ...]]:
-    """{agency id: user ids of its active admins who are friends of the bot}."""
-    found: dict[int, list[str]] = {}
-    for start in range(0, len(agency_ids), 500):
-        rows = session.execute(
-            select(RoleGrant.agency_id, Person.line_user_id)
-            .join(Person, Person.id == RoleGrant.person_id)
-            .where(
-                RoleGrant.agency_id.in_(agency_ids[start : start + 500]),
-                RoleGrant.status == "active",
-                Person.is_friend.is_(True),
-            )
-            .order_by(Person.id)
-        )
-        for agency_id, user_id in rows:
-            found.setdefault(agency_id, []).append(user_id)
-    return {a: tuple(users) for a, users in found.items()}
-
-
 def audiences(session: Session, month: list[Candidate], today: dt.date) -> dict[tuple, Audience]:
     """Today's audience of every agency reminder in `month`: the estimate for future ones too
     (agencies finish, so a later reminder concerns at most these). A group whose agencies
@@ -85,8 +65,11 @@ def audiences(session: Session, month: list[Candidate], today: dt.date) -> dict[
                 agencies[key] = concerned(session, provinces[key[0]], key[1], key[2], today)
         except Exception as error:  # noqa: BLE001 - one province's data must not stop the plan
             log.error("who province %s's reminders concern: %s", key[0], type(error).__name__)
-    friends = friend_admins(session, sorted({a for ids in agencies.values() for a in ids}))
+    admins = admins_of(session, sorted({a for ids in agencies.values() for a in ids}))
+    friends = {
+        a: tuple(p.line_user_id for p in people if p.is_friend) for a, people in admins.items()
+    }
     return {
-        key: Audience(tuple(ids), {a: friends[a] for a in ids if a in friends})
+        key: Audience(tuple(ids), {a: friends[a] for a in ids if friends.get(a)})
         for key, ids in agencies.items()
     }

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from models.faq.entries import OpenQuestion
 from models.line_text import TEXT_LIMIT, cut, units
-from models.notices.candidates import MILESTONES, Candidate
+from models.notices.candidates import Candidate, countdown, task_of
 from models.notices.respondents import respondents_reminder
 from models.oit import progress
 from models.oit.link_verdict import PROBLEMS
@@ -100,15 +100,9 @@ def reminder(session: Session, c: Candidate, province: Province, today: dt.date)
     if not rows:
         return []
     admins = admins_of(session, [agency.id for agency, _, _ in rows])
-    days = (c.deadline - today).days
-    when = "วันนี้" if days <= 0 else f"อีก {days} วัน"
-    what = (
-        f"ส่งลิงก์ OIT ให้จังหวัดตรวจ ระยะที่ {c.subject.split(':')[1]}"
-        if c.kind == "reminder"
-        else MILESTONES[c.subject.split(":")[1]]
-    )
     head = (
-        f"⏰ {what} ครบกำหนด{when} ({thai_date(c.deadline)}) หน่วยงานที่ยังต้องดำเนินการ {len(rows)} แห่ง:"
+        f"⏰ {task_of(c)} ครบกำหนด{countdown(c, today)} ({thai_date(c.deadline)}) "
+        f"หน่วยงานที่ยังต้องดำเนินการ {len(rows)} แห่ง:"
     )
     lines = []
     for agency, missing, fix in rows:
