@@ -6,6 +6,7 @@ from __future__ import annotations
 from handlers import help
 from handlers.faq import admin as faq_admin
 from handlers.faq import answering as faq
+from handlers.faq import corrections as faq_corrections
 from handlers.oit import progress, respondents, review, submission_changes, submissions
 from handlers.registry import coordination, group_setup, membership, registration
 from handlers.router import Router
@@ -24,6 +25,7 @@ MODULES = (
     progress,
     respondents,
     faq_admin,
+    faq_corrections,
     faq,
 )
 

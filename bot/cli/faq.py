@@ -12,6 +12,7 @@ from flask import Flask
 from bot.cli.options import existing_province, today
 from bot.db import get_db
 from models.base import utcnow
+from models.faq import corrections
 from models.faq.answering import decide, province_with_calendar, store, use_vector_file
 from models.faq.entries import local_entries, promote
 from models.faq.files import FAQ_DIR, FaqError, read, read_dir, read_off_topic
@@ -80,6 +81,36 @@ def faq_promote(key: str):
             raise click.ClickException(f"ไม่พบคำถาม {key} (ดูรายการได้จาก flask --app wsgi faq local)")
         roles.audit(session, "cli", "faq.promote", key=key)
     click.echo(f"{key}: ตอบได้ทุกจังหวัดแล้ว", err=True)
+
+
+@faq_cli.command("corrections")
+@click.option("--province", help="ชื่อจังหวัด (ไม่ระบุ: ทุกจังหวัด)")
+def faq_corrections(province: str | None):
+    """Wordings coordinators said the bot answered wrongly (ผิด) and officers' reports (ไม่ตรง)."""
+    with get_db().session() as session:
+        chosen = existing_province(session, province) if province else None
+        rows = corrections.listing(session, chosen.id if chosen else None)
+        for row in rows:
+            scope = "ทั่วประเทศ" if row.province_id is None else f"จังหวัด#{row.province_id}"
+            right = row.right_key or "(ไม่ตอบ)"
+            click.echo(
+                f"#{row.id}\t{row.status}\t{scope}\t{row.wrong_key} → {right}\t{row.question[:80]}"
+            )
+    click.echo(f"การแก้คำตอบ {len(rows)} รายการ", err=True)
+
+
+@faq_cli.command("correction-national")
+@click.argument("number", type=int)
+def faq_correction_national(number: int):
+    """Make a coordinator's correction apply in every province (audited as the operator)."""
+    with get_db().session() as session:
+        row = corrections.make_national(session, number)
+        if row is None:
+            raise click.ClickException(
+                f"ไม่พบการแก้คำตอบ #{number} ที่ใช้อยู่ (ดูได้จาก flask --app wsgi faq corrections)"
+            )
+        roles.audit(session, "cli", "faq.correction_national", correction=number)
+    click.echo(f"การแก้คำตอบ #{number}: ใช้ทุกจังหวัดแล้ว", err=True)
 
 
 def load_faq() -> None:

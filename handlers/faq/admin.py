@@ -32,6 +32,13 @@ def _question(ctx: Context, args: str, usage: str) -> tuple[OpenQuestion | None,
     return row, match.group(2).strip(), None
 
 
+def reported(row: OpenQuestion) -> str:
+    """How an officer's `ไม่ตรง` shows in the list, with the two ways to judge it."""
+    if not row.answered_with:
+        return ""
+    return f"\n(แจ้งว่าคำตอบ {row.answered_with} ไม่ตรง: ผิด #{row.id} หรือ ตอบ #{row.id})"
+
+
 def open_questions(ctx: Context, args: str) -> Reply:
     """คำถามที่บอทตอบไม่ได้ รอผู้ประสานงานตอบ (ผู้ประสานงาน)"""
     rows, total = questions.waiting(ctx.session, [p.id for p in ctx.provinces])
@@ -42,6 +49,7 @@ def open_questions(ctx: Context, args: str) -> Reply:
     lines = [f"คำถามค้าง {shown} (เก่าสุดก่อน) ตอบด้วย ตอบ #<เลข> <คำตอบ>"]
     lines += [
         f"#{r.id} {thai_date(local_today(r.asked_at))} {' · '.join(who[r.id])}: {cut(r.text, 120)}"
+        + reported(r)
         for r in rows
     ]
     return Reply([text_message(text) for text in pack(lines)])

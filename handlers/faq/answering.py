@@ -6,6 +6,7 @@ from handlers.help import HINT
 from handlers.replies import Outgoing, Reply, text_message
 from handlers.router import Context, Router
 from models.faq.answering import decide
+from models.faq.corrections import record_answer
 from models.faq.entries import askers, greet_once, keep_question, looks_like_question
 from models.faq.index import chatter_kind
 from models.line_text import cut, units
@@ -52,12 +53,14 @@ def answer_question(ctx: Context, question: str) -> Reply | None:
         return Reply.text(NOT_A_QUESTION, quote=True)
     province = roles.chat_province(ctx.session, ctx.event.group_id, ctx.event.user_id)
     decision = decide(ctx.session, question, province, ctx.today)
-    if decision.answered:
+    event = ctx.event
+    asked = (event.chat_id, event.user_id, event.message_id, event.quote_token)
+    if decision.answered:  # kept so a coordinator's ผิด on this answer knows what it carried
+        province_id = province.id if province else None
+        record_answer(ctx.session, province_id, asked, question, decision.entry_id, ctx.now)
         return Reply.text(decision.answer, quote=True)
     if province is None:
         return Reply.text(f"{DONT_KNOW}\n{HINT}", quote=True)
-    event = ctx.event
-    asked = (event.chat_id, event.user_id, event.message_id, event.quote_token)
     row = keep_question(ctx.session, province.id, asked, question, decision, ctx.now)
     notice = text_message(forward_text(row.id, askers(ctx.session, [row])[row.id], question))
     limits = (ctx.config["PERSON_NOTICES_PER_DAY"], ctx.config["PROVINCE_NOTICES_PER_DAY"])

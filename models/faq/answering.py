@@ -11,17 +11,18 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from models.base import local_today, utcnow
+from models.faq import corrections
 from models.faq.entries import FaqEntry
-from models.faq.files import OFF_TOPIC, PLACEHOLDER, read_off_topic
+from models.faq.files import OFF_TOPIC, read_off_topic
+from models.faq.framework_facts import document_of, with_items
 from models.faq.index import FaqIndex, Match, is_chatter
-from models.oit.context import current_phase
+from models.faq.rendering import render
+from models.numbers import THAI_DIGITS
+from models.oit.parser import ITEM
 from models.registry.tables import Province
-from models.year import Framework, FrameworkItem, Phase
-from models.year.calendar import milestones_of, phases_of, round_year, thai_date
+from models.year import Framework, Phase
 from models.year.frameworks import active_framework
 
-CHECK_MANUAL = "โปรดตรวจสอบคู่มือของปีปัจจุบัน"
-DATA_YEAR = {"assessed": "ของปีงบประมาณที่ประเมิน ({year})", "previous": "ของปีงบประมาณก่อนหน้า ({year})"}
 # Indexes by what they depend on, least recently used first. Provinces without entries of their
 # own share one (national entries only); each province with some has its own (a few MB, a
 # second or two to build with the vectors kept), so a worker keeps a few of them.
@@ -49,6 +50,7 @@ def store(session: Session, entries: list[dict], now: dt.datetime) -> tuple[int,
             "reference_ids": json.dumps(entry["reference_ids"]),
             "confirmed": entry["confirmed"],
             "dates": entry["dates"],
+            "defines": json.dumps(entry.get("defines", [])),
         }
         row = existing.get(entry["id"])
         if row is None:
@@ -60,37 +62,6 @@ def store(session: Session, entries: list[dict], now: dt.datetime) -> tuple[int,
             row.updated_at = now
             changed += 1
     return added, changed
-
-
-def item_entries(framework: Framework, items: list[FrameworkItem]) -> list[dict]:
-    """One generated entry per OIT item of a framework: what to publish, from which year."""
-    entries = []
-    for item in items:
-        number = item.code[1:]
-        year = framework.fiscal_year - (1 if item.data_year == "previous" else 0)
-        answer = (
-            f"{item.code} {item.title} (ตัวชี้วัดที่ {item.indicator}): {item.description} "
-            f"ข้อมูลต้องเป็น{DATA_YEAR[item.data_year].format(year=year)} "
-            f"เผยแพร่บนเว็บไซต์หลักของหน่วยงาน แล้วส่งลิงก์ของหน้านั้น"
-        )
-        entries.append(
-            {
-                "id": f"item-{item.code.lower()}",
-                "category": "oit-item",
-                "questions": [
-                    f"{item.code} คืออะไร",
-                    f"ข้อ {number} ต้องเผยแพร่อะไร",
-                    f"{item.title}",
-                    f"{item.code} {item.title} ต้องใช้ข้อมูลปีไหน",
-                ],
-                "answer": answer,
-                "source": f"กรอบการประเมินปี {framework.fiscal_year} ({framework.status})",
-                "reference_ids": [],
-                "confirmed": item.confirmed,
-                "dates": False,
-            }
-        )
-    return entries
 
 
 def stored_entries(session: Session, province: Province | None = None) -> list[dict]:
@@ -108,6 +79,7 @@ def stored_entries(session: Session, province: Province | None = None) -> list[d
             "reference_ids": json.loads(row.reference_ids),
             "confirmed": row.confirmed,
             "dates": row.dates,
+            "defines": json.loads(row.defines or "[]"),
         }
         for row in session.scalars(
             select(FaqEntry).where(FaqEntry.active.is_(True), scope).order_by(FaqEntry.id)
@@ -128,30 +100,58 @@ def index_key(session: Session, framework: Framework | None, province: Province 
                 FaqEntry.province_id == province.id, FaqEntry.active.is_(True)
             )
         ).one()
-        local = (province.id, *own) if own[0] else None
+        fixes = corrections.scope_key(session, province.id)
+        local = (province.id, *own, *fixes) if own[0] or fixes[0] else None
     examples = OFF_TOPIC.stat()
     framework_key = (framework.id, framework.checksum) if framework else (None, None)
-    return (count, newest, local, examples.st_mtime_ns, examples.st_size, *framework_key)
+    national = (count, newest, *corrections.scope_key(session, None))
+    return (*national, local, examples.st_mtime_ns, examples.st_size, *framework_key)
+
+
+@dataclass
+class Contents:
+    """What one index holds: entries (corrected wordings joined to their right entry), the
+    off-topic examples, and the (wording, wrong entry) pairs coordinators corrected."""
+
+    entries: list[dict]
+    off_topic: list[str]
+    negatives: list[tuple[str, str]]
 
 
 def index_entries(
     session: Session, framework: Framework | None, province: Province | None
-) -> list[dict]:
-    entries = stored_entries(session, province)
-    if framework is not None:
-        items = session.scalars(
-            select(FrameworkItem)
-            .where(FrameworkItem.framework_id == framework.id)
-            .order_by(FrameworkItem.position)
-        ).all()
-        entries += item_entries(framework, items)
-    return entries
+) -> Contents:
+    document = document_of(framework) if framework is not None else None
+    entries = with_items(stored_entries(session, province), document)
+    fixes = corrections.applied(session, province.id if province else None)
+    return taught(
+        entries, read_off_topic(), [(f.question, f.wrong_key, f.right_key) for f in fixes]
+    )
 
 
-def build_index(key: tuple, entries: list[dict]) -> FaqIndex:
+def taught(entries: list[dict], off_topic: list[str], fixes: list[tuple]) -> Contents:
+    """Apply corrections: a wording joins its right entry, or the off-topic examples when no
+    entry fits; the wrong entry never wins it again."""
+    position = {e["id"]: n for n, e in enumerate(entries)}
+    entries, extra = list(entries), []
+    for question, _, right in fixes:
+        if right in position:
+            entry = entries[position[right]]
+            entries[position[right]] = {**entry, "questions": [*entry["questions"], question]}
+        else:
+            extra.append(question)
+    return Contents(entries, off_topic + extra, [(q, wrong) for q, wrong, _ in fixes])
+
+
+def build_index(key: tuple, contents: Contents) -> FaqIndex:
     while len(_INDEXES) >= KEPT_INDEXES:  # drop the least recently used
         _INDEXES.pop(next(iter(_INDEXES)))
-    _INDEXES[key] = FaqIndex(entries, read_off_topic(), vector_file=_VECTOR_FILE)
+    _INDEXES[key] = FaqIndex(
+        contents.entries,
+        contents.off_topic,
+        vector_file=_VECTOR_FILE,
+        negatives=contents.negatives,
+    )
     return _INDEXES[key]
 
 
@@ -165,7 +165,7 @@ def index_for(session: Session, framework: Framework | None, province: Province 
     return build_index(key, index_entries(session, framework, province))
 
 
-def unbuilt_indexes(session: Session) -> list[tuple[tuple, list[dict]]]:
+def unbuilt_indexes(session: Session) -> list[tuple[tuple, Contents]]:
     """(key, entries) of every province's index not built yet, read in one short transaction
     so the worker can build them (seconds of work) outside it."""
     today, wanted = local_today(utcnow()), {}
@@ -179,29 +179,11 @@ def unbuilt_indexes(session: Session) -> list[tuple[tuple, list[dict]]]:
     return list(wanted.items())
 
 
-def warm_up(unbuilt: list[tuple[tuple, list[dict]]]) -> None:
+def warm_up(unbuilt: list[tuple[tuple, Contents]]) -> None:
     """Build those indexes and ask each once, so the encoder is loaded before the first
     officer's question."""
     for key, entries in unbuilt:
         build_index(key, entries).best("ITA คืออะไร")
-
-
-def calendar_values(session: Session, province: Province | None, today: dt.date) -> dict[str, str]:
-    """Placeholder values ({phase1_deadline}, {oit_entry_end}, …) in Buddhist-Era Thai dates."""
-    if province is None:
-        return {}
-    year = round_year(province, today)
-    values = {}
-    for m in milestones_of(session, province.id, year):
-        for edge in ("start", "end"):
-            if getattr(m, edge):
-                values[f"{m.key}_{edge}"] = thai_date(getattr(m, edge))
-    for p in phases_of(session, province.id, year):
-        values[f"phase{p.number}_deadline"] = thai_date(p.deadline)
-    phase = current_phase(session, province, today)
-    if phase:
-        values["current_phase_deadline"] = f"{thai_date(phase.deadline)} (ระยะที่ {phase.number})"
-    return values
 
 
 def province_with_calendar(session: Session) -> Province | None:
@@ -235,18 +217,35 @@ def decide(session: Session, question: str, province: Province | None, today: dt
     if match is None or not match.confident:
         best = match.entry["id"] if match and match.entry else None
         return Decision(False, best, round(match.score, 3) if match else 0.0, None)
-    answer = render(session, match.entry, province, today)
+    document = document_of(framework) if framework is not None else None
+    answer = render(session, match.entry, province, today, document)
     return Decision(True, match.entry["id"], round(match.score, 3), answer)
 
 
-def render(session: Session, entry: dict, province: Province | None, today: dt.date) -> str:
-    """The answer text: dates filled from the province's calendar, uncertainty said plainly."""
-    answer = entry["answer"]
-    if entry.get("dates"):
-        values = calendar_values(session, province, today)
-        answer = PLACEHOLDER.sub(
-            lambda m: values.get(m.group(1), "(ยังไม่ได้กำหนดในปฏิทินจังหวัด)"), answer
-        )
-    if not entry.get("confirmed", True):
-        answer += f"\n({CHECK_MANUAL})"
-    return answer
+def entry_named(
+    session: Session, name: str, province: Province | None, today: dt.date
+) -> dict | None:
+    """The entry a coordinator names in `ผิด ควรเป็น …`: its id, or an item code (O20, ข้อ 20)."""
+    name = name.strip().lower()
+    code = ITEM.search(name)
+    key = f"item-o{int(code.group(1).translate(THAI_DIGITS))}" if code else name
+    framework = active_framework(session, province, today)
+    entries = index_for(session, framework, province).entries
+    return next((e for e in entries if e["id"] == key), None)
+
+
+def nearest_entries(
+    session: Session, question: str, province: Province | None, today: dt.date, skip: str
+) -> list[dict]:
+    """The three entries closest to a question, less one (for a coordinator to choose from)."""
+    framework = active_framework(session, province, today)
+    index = index_for(session, framework, province)
+    scores = index.scores(question[:MATCHED_LENGTH])[: len(index.entries)]
+    order = [index.entries[n] for n in scores.argsort()[::-1]]
+    return [e for e in order if e["id"] != skip][:3]
+
+
+def answer_text(session: Session, entry: dict, province: Province | None, today: dt.date) -> str:
+    framework = active_framework(session, province, today)
+    document = document_of(framework) if framework is not None else None
+    return render(session, entry, province, today, document)

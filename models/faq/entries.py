@@ -37,6 +37,7 @@ class FaqEntry(Base):
     reference_ids: Mapped[str] = mapped_column(String(300), default="[]")  # JSON list
     confirmed: Mapped[bool] = mapped_column(Boolean, default=True)
     dates: Mapped[bool] = mapped_column(Boolean, default=False)
+    defines: Mapped[str] = mapped_column(String(200), default="[]")  # JSON: terms it defines
     origin: Mapped[str] = mapped_column(String(10), default="file")  # file | chat
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
@@ -64,6 +65,7 @@ class OpenQuestion(Base):
     answered_by: Mapped[str | None] = mapped_column(String(64))
     answered_at: Mapped[datetime | None] = mapped_column(DateTime)
     faq_key: Mapped[str | None] = mapped_column(String(80))
+    answered_with: Mapped[str | None] = mapped_column(String(80))  # reported: the entry it got
 
 
 def _letter(ch: str) -> bool:

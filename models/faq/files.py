@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from models.base import DATA_DIR
+from models.faq.framework_facts import FRAMEWORK_PLACEHOLDERS
 from models.year.framework_file import Checker, FrameworkError, LineLoader
 
 FAQ_DIR = DATA_DIR / "faq"
@@ -52,8 +53,10 @@ def validate_entry(entry, index: int) -> dict:
     c.need(entry, "confirmed", path, bool)
     references = c.need(entry, "reference_ids", path, list, required=False) or []
     dates = c.need(entry, "dates", path, bool, required=False) or False
-    unknown = set(PLACEHOLDER.findall(answer)) - DATE_PLACEHOLDERS
-    if unknown or (PLACEHOLDER.search(answer) and not dates):
+    defines = c.need(entry, "defines", path, list, required=False) or []
+    used = set(PLACEHOLDER.findall(answer))
+    unknown = used - DATE_PLACEHOLDERS - FRAMEWORK_PLACEHOLDERS
+    if unknown or (used & DATE_PLACEHOLDERS and not dates):
         problem = f"ไม่รู้จัก {{{sorted(unknown)[0]}}}" if unknown else "ใช้วันที่ต้องมี dates: true"
         raise FrameworkError(entry.lines["answer"], f"{path}.answer", problem)
     return {
@@ -65,6 +68,7 @@ def validate_entry(entry, index: int) -> dict:
         "reference_ids": [str(r) for r in references],
         "confirmed": entry["confirmed"],
         "dates": dates,
+        "defines": [str(d).lower() for d in defines],
     }
 
 

@@ -18,13 +18,15 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
+from models.faq import guard
 from models.faq import vectors as faq_vectors
+from models.faq.intent import defined_term
 from models.faq.thai_text import normalise, tokens
 
 # The threshold maximises right minus wrong answers over the two calibration folds; weights
 # 6 to 12 tie within a few questions there, so the weight stays at 8 (see the README).
 ENCODER_WEIGHT = 8.0
-THRESHOLD = 7.75
+SAME_WORDING = 0.9  # cosine at which a question counts as a corrected wording
 GREETING_WORD = re.compile(r"^(สวัสดี\w*|หวัดดี\w*|อรุณสวัสดิ์\w*|hi|hello)$")
 THANKS_WORD = re.compile(r"^(ขอบคุณ\w*|ขอบใจ\w*|thank\w*|thx)$")
 CHATTER = re.compile(
@@ -50,10 +52,12 @@ def encode(texts: list[str]) -> np.ndarray:
 class Match:
     entry: dict | None  # None: the closest text is an off-topic example
     score: float
+    definition: bool = False  # chosen by the question's form (what X is), not by its score
+    confidence: float = 0.0  # the guard's probability that the entry answers the question
 
     @property
     def confident(self) -> bool:
-        return self.entry is not None and self.score >= THRESHOLD
+        return self.entry is not None and (self.definition or self.confidence >= guard.CUT)
 
 
 def is_chatter(text: str) -> bool:
@@ -80,9 +84,13 @@ class FaqIndex:
         off_topic: Sequence[str] = (),
         use_encoder: bool = True,
         vector_file: Path | None = None,
+        negatives: Sequence[tuple[str, str]] = (),
     ):
         self.entries = entries
+        self.negatives = [(normalise(q), key) for q, key in negatives]
+        self.defined = {term: n for n, e in enumerate(entries) for term in e.get("defines", ())}
         groups = [e["questions"] for e in entries] + [[line] for line in off_topic]
+        self.groups = groups
         self.size, self.vocabulary, self.encoded = 0, set(), None
         self.bm25 = bm25s.BM25()
         if not entries:
@@ -90,23 +98,45 @@ class FaqIndex:
         self.size = len(groups)
         corpus = [[w for q in group for w in tokens(q)] for group in groups]
         self.vocabulary = {word for doc in corpus for word in doc}
+        self.wordings = [set(doc) for doc in corpus[: len(entries)]]
+        self.entry_vocabulary = set().union(*self.wordings)
         self.bm25.index([doc or ["_"] for doc in corpus], show_progress=False)
         if use_encoder:
             texts = [(n, q) for n, group in enumerate(groups) for q in group]
             self.owners = np.array([n for n, _ in texts])
             self.encoded = faq_vectors.encode([t for _, t in texts], vector_file, encode)
+            if negatives:
+                self.wrongly = faq_vectors.encode([q for q, _ in negatives], vector_file, encode)
 
     def parts(self, question: str) -> tuple[np.ndarray, np.ndarray]:
         """Per document (entries, then off-topic examples): BM25, and the best cosine with one
         of its wordings."""
-        known = [w for w in tokens(question) if w in self.vocabulary]
-        lexical = self.bm25.get_scores(known) if known else np.zeros(self.size)
-        semantic = np.zeros(self.size)
-        if self.encoded is not None:
-            similarity = self.encoded @ encoder().encode([question])[0]
-            semantic = np.full(self.size, -1.0)
-            np.maximum.at(semantic, self.owners, similarity)
+        lexical, semantic, _ = self._parts(question, tokens(question))
         return lexical, semantic
+
+    def _parts(
+        self, question: str, words: list[str]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        known = [w for w in words if w in self.vocabulary]
+        lexical = self.bm25.get_scores(known) if known else np.zeros(self.size)
+        semantic, vector = np.zeros(self.size), None
+        if self.encoded is not None:
+            vector = encoder().encode([question])[0]
+            semantic = np.full(self.size, -1.0)
+            np.maximum.at(semantic, self.owners, self.encoded @ vector)
+        return lexical, semantic, vector
+
+    def corrected_away(self, question: str, vector: np.ndarray | None) -> set[str]:
+        """Entries a coordinator said were wrong for this wording (or one all but the same)."""
+        if not self.negatives:
+            return set()
+        text = normalise(question)
+        same = [text == q for q, _ in self.negatives]
+        if vector is not None:
+            same = [
+                s or c >= SAME_WORDING for s, c in zip(same, self.wrongly @ vector, strict=True)
+            ]
+        return {key for (_, key), s in zip(self.negatives, same, strict=True) if s}
 
     def scores(self, question: str) -> np.ndarray:
         lexical, semantic = self.parts(question)
@@ -115,10 +145,25 @@ class FaqIndex:
     def best(self, question: str) -> Match | None:
         if not self.entries:
             return None
-        scores = self.scores(question)
-        top = int(np.argmax(scores))
-        entry = self.entries[top] if top < len(self.entries) else None
-        return Match(entry, float(scores[top]))
+        words = tokens(question)
+        lexical, semantic, vector = self._parts(question, words)
+        scores = lexical + ENCODER_WEIGHT * semantic
+        term = defined_term(question)
+        if term in self.defined:
+            chosen = self.defined[term]
+            return Match(self.entries[chosen], float(scores[chosen]), definition=True)
+        wrong = self.corrected_away(question, vector)
+        for top in np.argsort(-scores)[: len(wrong) + 1]:
+            entry = self.entries[top] if top < len(self.entries) else None
+            if entry is None:
+                return Match(None, float(scores[top]))
+            if entry["id"] not in wrong:
+                values = guard.features(
+                    scores, semantic, len(self.entries), int(top), words,
+                    self.wordings[top], self.entry_vocabulary,
+                )  # fmt: skip
+                return Match(entry, float(scores[top]), confidence=guard.confidence(values))
+        return Match(None, 0.0)
 
 
 def choose(index: FaqIndex, question: str) -> Match | None:

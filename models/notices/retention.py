@@ -10,7 +10,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from models.base import utcnow
-from models.faq import OpenQuestion
+from models.faq import FaqAnswer, OpenQuestion
 from models.notices.held import HeldNotice
 from models.queues.retention import delete_done, scrub_stale
 
@@ -24,6 +24,7 @@ def purge_expired(session: Session, days: int) -> dict[str, int]:
     cutoff = now - timedelta(days=days)
     inbox, outbox = delete_done(session, cutoff)
     questions = session.execute(delete(OpenQuestion).where(OpenQuestion.asked_at < cutoff)).rowcount
+    session.execute(delete(FaqAnswer).where(FaqAnswer.answered_at < cutoff))
     held = session.execute(delete(HeldNotice).where(HeldNotice.created_at < cutoff)).rowcount
     scrubbed_inbox, scrubbed_outbox = scrub_stale(session, cutoff, now)
     log.info(

@@ -191,6 +191,7 @@ def _check_items(c: Checker, document: dict, status: str) -> None:
         c.need(item, "data_year", path, str, DATA_YEARS)
         c.marks(item, path)
         c.need(item, "note", path, str, required=False)
+        c.need(item, "faq", path, str, required=False)  # a hand-written FAQ entry it absorbs
         if status == "provisional" and item["confirmed"]:
             raise FrameworkError(
                 item.lines["confirmed"],

@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from bench.faq_offline import evaluate, load_cases, near_copies, offline_index
+from bench.faq_offline import CALIBRATION, evaluate, load_cases, near_copies, offline_index
 from models.faq.files import FaqError, read, read_dir, read_off_topic
 
 HERE = Path(__file__).resolve().parents[2] / "bench" / "faq"
-# Measured with bench/faq_eval.py when this floor was set; raise it when the figure improves.
-TOP1_FLOOR, ABSTENTION_FLOOR = 90.4, 95.8
+# Measured with bench/faq_eval.py on calibration sets c and d when these were set (83.3 %,
+# 5.0 %, 97.0 %); move them with the figures when the FAQ improves.
+TOP1_FLOOR, WRONG_CEILING, SILENCE_FLOOR = 83.0, 5.5, 96.5
 
 
 @pytest.fixture(scope="module")
@@ -40,15 +41,30 @@ def test_every_oit_item_has_a_generated_entry(index):
     assert {f"item-o{n}" for n in range(1, 27)} <= ids
 
 
-def test_evaluation_questions_are_not_copies_of_the_knowledge_base(index):
-    known = [q for e in index.entries for q in e["questions"]]
-    cases = load_cases()
-    assert len(cases["in_scope"]) >= 150 and len(cases["out_of_scope"]) >= 40
-    questions = [c["q"] for c in cases["in_scope"]]
-    assert near_copies(questions, known) == []
-    lines = questions + cases["out_of_scope"]
-    close = near_copies(lines, read_off_topic())
-    assert close == [], "an off-topic example may not copy an evaluation line either"
+def test_the_held_out_sets_are_big_enough_and_name_real_entries(index):
+    from bench.faq_offline import HELD_OUT, offline_framework
+    from models.faq.framework_facts import merged_into
+
+    cases = [load_cases(path) for path in HELD_OUT]
+    in_scope = [c for case in cases for c in case["in_scope"]]
+    near = [q for case in cases for q in case["near_miss"]]
+    off = [q for case in cases for q in case["out_of_scope"]] + near
+    assert len(in_scope) >= 300 and len(off) >= 100 and 3 * len(near) >= len(off)
+    ids, alias = {e["id"] for e in index.entries}, merged_into(offline_framework())
+    assert {alias.get(c["id"], c["id"]) for c in in_scope} <= ids
+
+
+def test_a_set_is_never_measured_against_off_topic_examples_that_copy_its_lines(
+    faq_vector_file,
+):
+    from bench.faq_offline import HELD_OUT, fold_index
+
+    for path in (*HELD_OUT, *CALIBRATION):
+        cases = load_cases(path)
+        lines = cases["out_of_scope"] + (cases.get("near_miss") or [])
+        kept = fold_index(cases, faq_vector_file)
+        examples = [group[0] for group in kept.groups[len(kept.entries) :]]
+        assert near_copies(lines, examples) == [], path.name
 
 
 def test_no_off_topic_example_is_close_to_a_wording_it_would_shadow(index):
@@ -56,14 +72,20 @@ def test_no_off_topic_example_is_close_to_a_wording_it_would_shadow(index):
     assert near_copies(read_off_topic(), known) == []
 
 
-def test_evaluation_labels_name_real_entries(index):
-    ids = {e["id"] for e in index.entries}
-    assert {c["id"] for c in load_cases()["in_scope"]} <= ids
+def test_quality_on_the_new_calibration_sets_does_not_fall_below_the_measured_floor(
+    faq_vector_file,
+):
+    from bench.faq_offline import fold_index
 
-
-def test_quality_does_not_fall_below_the_measured_floor(index):
-    result = evaluate(index, load_cases())
-    assert result["top1"] >= TOP1_FLOOR and result["abstention"] >= ABSTENTION_FLOOR
+    results = []
+    for path in CALIBRATION[2:]:  # written blind for #16
+        cases = load_cases(path)
+        results.append(evaluate(fold_index(cases, faq_vector_file), cases))
+    right, wrong = sum(r["right"] for r in results), sum(r["wrong"] for r in results)
+    asked = sum(r["in_scope"] for r in results)
+    silent = sum(r["abstained"] for r in results) / sum(r["out_of_scope"] for r in results)
+    assert 100 * right / asked >= TOP1_FLOOR and 100 * wrong / asked <= WRONG_CEILING
+    assert 100 * silent >= SILENCE_FLOOR
 
 
 GOOD = {"id": "x1", "category": "oit", "questions": "[a, b, c]", "answer": "ok", "source": "s"}

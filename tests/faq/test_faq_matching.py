@@ -8,11 +8,12 @@ from pythainlp.corpus import thai_words
 from pythainlp.tokenize import word_tokenize
 from pythainlp.util import Trie
 
-from bench.faq_offline import CALIBRATION, EVAL, calibrate, calibration_folds, load_cases
+from bench.faq_offline import CALIBRATION, EVAL, load_cases
+from models.faq import guard
 from models.faq import index as faq_index
 from models.faq import vectors as faq_vectors
 from models.faq.files import FaqError, read_dir, read_off_topic
-from models.faq.index import ENCODER_WEIGHT, THRESHOLD, FaqIndex
+from models.faq.index import FaqIndex
 from models.faq.thai_text import TERMS, PrefixSetTrie, dictionary, normalise
 
 PASSWORD = {
@@ -52,6 +53,7 @@ def test_the_fast_dictionary_segments_exactly_like_pythainlps_trie():
     for path in (EVAL, *CALIBRATION):
         cases = load_cases(path)
         texts += [c["q"] for c in cases["in_scope"]] + cases["out_of_scope"]
+        texts += cases.get("near_miss") or []
     assert len(texts) > 1900
     for text in map(normalise, texts):
         fast = word_tokenize(text, custom_dict=dictionary(), engine="newmm")
@@ -64,16 +66,18 @@ def test_the_fast_dictionary_segments_exactly_like_pythainlps_trie():
     assert small.prefixes("ตัวชี้วัดที่ 9") == ["ตัวชี้วัด"] and len(small) == 1
 
 
-def test_the_threshold_in_use_is_the_one_calibration_chooses(faq_vector_file):
-    """Chosen on the calibration sets (each measured against the other's off-topic examples), so
-    nobody moves it by hand to flatter the evaluation set."""
-    [row] = calibrate(calibration_folds(faq_vector_file), weights=(ENCODER_WEIGHT,))
-    assert row["threshold"] == THRESHOLD, (
-        f"calibration now picks {row['threshold']}: set THRESHOLD in models/faq/index.py to it"
-        " and measure again with bench/faq_eval.py"
+def test_the_guard_in_use_is_the_one_calibration_fits(faq_vector_file):
+    """Fitted on the calibration sets (each against an index without its own off-topic lines),
+    so nobody moves it by hand to flatter the held-out sets."""
+    from bench.faq_guard import SETS, best_cut, fit, rows_of
+
+    per_set = {path.name: rows_of(path, faq_vector_file) for path in SETS}
+    weights, intercept = fit([row for rows in per_set.values() for row in rows])
+    assert [round(w, 2) for w in weights] == list(guard.WEIGHTS), (
+        "a refit disagrees: run bench/faq_guard.py and copy its numbers to models/faq/guard.py"
     )
-    for fold in row["folds"]:
-        assert fold["top1"] >= 90 and fold["abstention"] >= 80
+    assert round(intercept, 2) == guard.INTERCEPT
+    assert best_cut(per_set) == guard.CUT, "the cut calibration chooses"
 
 
 def test_vectors_are_kept_between_starts_and_only_new_texts_are_encoded(tmp_path):
