@@ -36,7 +36,8 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/webhook_throughput.py
 	$(BIN)/python bench/worker_drain.py
 	$(BIN)/python bench/summary_250.py
-	$(BIN)/python bench/faq_eval.py --calibrate
+	$(BIN)/python bench/faq_guard.py
+	$(BIN)/python bench/faq_eval.py
 	$(BIN)/python bench/parse_cost.py
 	$(BIN)/python bench/national_reminders.py
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from handlers.faq.answering import answer_question
 from handlers.permissions import coordinator, known_person
 from handlers.replies import Reply, text_message
 from handlers.router import Context, Handler, Router
@@ -24,12 +25,17 @@ NOT_AN_ANSWER = "ข้อความที่ตอบกลับไม่ใ
 
 
 def addressed(ctx: Context, args: str, next_handler: Handler) -> Reply | None:
-    """In a group, only a reply to the bot's message or a `#n` is meant for the bot: anything
-    else starting with ผิด/ไม่ตรง is people talking, and the bot stays quiet."""
+    """Only a reply to the bot's message or a `#n` is a correction. In a group anything else
+    starting with ผิด/ไม่ตรง is people talking, and the bot stays quiet; one-to-one it is a
+    question ("ไม่ตรง เวลาส่งได้ไหม"), answered as one."""
     quoting = bool(ctx.event.quoted_message_id and ctx.is_bot_message(ctx.event.quoted_message_id))
-    if ctx.event.is_group and not quoting and not BY_NUMBER.match(args.strip()):
+    if quoting or BY_NUMBER.match(args.strip()):
+        return next_handler(ctx, args)
+    if ctx.event.is_group:
         return None
-    return next_handler(ctx, args)
+    if args.strip():
+        return answer_question(ctx, ctx.event.text_without_bot_mention)
+    return Reply.text(USAGE)
 
 
 def coordinator_or_report(ctx: Context, args: str, next_handler: Handler) -> Reply | None:
@@ -62,7 +68,7 @@ def wrong(ctx: Context, args: str) -> Reply:
     if by_number:
         number = parse_int(by_number.group(1), 1) or 0
         reported = questions.question_in(ctx.session, number, {p.id for p in ctx.provinces})
-        if reported is None or not reported.answered_with:
+        if reported is None or not reported.answered_with or reported.status != "open":
             return Reply.text(f"ไม่พบคำถาม #{number} ที่มีผู้แจ้งว่าคำตอบไม่ตรงในจังหวัดของคุณ")
         answer, args = corrections.as_answer(reported), by_number.group(2).strip()
     else:

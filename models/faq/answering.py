@@ -138,7 +138,7 @@ def taught(entries: list[dict], off_topic: list[str], fixes: list[tuple]) -> Con
         if right in position:
             entry = entries[position[right]]
             entries[position[right]] = {**entry, "questions": [*entry["questions"], question]}
-        else:
+        elif right is None:  # a right entry missing here (another province's) only bars
             extra.append(question)
     return Contents(entries, off_topic + extra, [(q, wrong) for q, wrong, _ in fixes])
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, func, or_, select
+from sqlalchemy import DateTime, ForeignKey, Integer, String, delete, func, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base
@@ -15,7 +15,7 @@ from models.faq.entries import OpenQuestion
 from models.queues import InboxEvent, OutboxMessage, SentMessage
 from models.registry import roles
 
-APPLIED, REPORTED = "applied", "reported"
+APPLIED, REPORTED, JUDGED = "applied", "reported", "judged"
 
 
 class FaqAnswer(Base):
@@ -46,7 +46,7 @@ class FaqCorrection(Base):
     question: Mapped[str] = mapped_column(String(1000))
     wrong_key: Mapped[str] = mapped_column(String(80))
     right_key: Mapped[str | None] = mapped_column(String(80))
-    status: Mapped[str] = mapped_column(String(10))  # applied | reported
+    status: Mapped[str] = mapped_column(String(10))  # applied | reported | judged
     by: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     question_id: Mapped[int | None] = mapped_column(
@@ -127,7 +127,17 @@ def correct(
 
 
 def report(session: Session, answer: FaqAnswer, by: str | None, now: datetime) -> OpenQuestion:
-    """An officer's `ไม่ตรง`: kept, with the question, for coordinators to judge."""
+    """An officer's `ไม่ตรง`: kept, with the question, for coordinators to judge (once per
+    answer, however often it is reported)."""
+    waiting = session.scalar(
+        select(OpenQuestion).where(
+            OpenQuestion.message_id == answer.message_id,
+            OpenQuestion.answered_with == answer.entry_key,
+            OpenQuestion.status == "open",
+        )
+    )
+    if waiting is not None:
+        return waiting
     question = _question(session, answer, now, reported=True)
     session.add(
         FaqCorrection(
@@ -149,8 +159,14 @@ def as_answer(row: OpenQuestion) -> FaqAnswer:
 
 
 def judged(session: Session, row: OpenQuestion, by: str | None, now: datetime) -> None:
-    """A reported question a coordinator has judged leaves คำถามค้าง."""
+    """A reported question a coordinator has judged leaves คำถามค้าง, and its report with it."""
     row.status, row.answered_by, row.answered_at = "answered", by, now
+    for report in session.scalars(
+        select(FaqCorrection).where(
+            FaqCorrection.question_id == row.id, FaqCorrection.status == REPORTED
+        )
+    ):
+        report.status = JUDGED
 
 
 def applied(session: Session, province_id: int | None) -> list[FaqCorrection]:
@@ -190,6 +206,15 @@ def make_national(session: Session, number: int) -> FaqCorrection | None:
         return None
     row.province_id = None
     return row
+
+
+def forget_reports(session: Session, cutoff: datetime) -> int:
+    """Reports (who said ไม่ตรง, on what) past retention; applied corrections are knowledge."""
+    return session.execute(
+        delete(FaqCorrection).where(
+            FaqCorrection.status != APPLIED, FaqCorrection.created_at < cutoff
+        )
+    ).rowcount
 
 
 def listing(session: Session, province_id: int | None = None) -> list[FaqCorrection]:

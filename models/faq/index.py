@@ -148,22 +148,23 @@ class FaqIndex:
         words = tokens(question)
         lexical, semantic, vector = self._parts(question, words)
         scores = lexical + ENCODER_WEIGHT * semantic
+        wrong = self.corrected_away(question, vector)
         term = defined_term(question)
-        if term in self.defined:
+        if term in self.defined and self.entries[self.defined[term]]["id"] not in wrong:
             chosen = self.defined[term]
             return Match(self.entries[chosen], float(scores[chosen]), definition=True)
-        wrong = self.corrected_away(question, vector)
-        for top in np.argsort(-scores)[: len(wrong) + 1]:
-            entry = self.entries[top] if top < len(self.entries) else None
-            if entry is None:
-                return Match(None, float(scores[top]))
-            if entry["id"] not in wrong:
-                values = guard.features(
-                    scores, semantic, len(self.entries), int(top), words,
-                    self.wordings[top], self.entry_vocabulary,
-                )  # fmt: skip
-                return Match(entry, float(scores[top]), confidence=guard.confidence(values))
-        return Match(None, 0.0)
+        if wrong:  # judged as if the entries coordinators barred were not there
+            barred = [n for n, e in enumerate(self.entries) if e["id"] in wrong]
+            scores = scores.copy()
+            scores[barred] = scores.min()
+        top = int(np.argmax(scores))
+        if top >= len(self.entries):
+            return Match(None, float(scores[top]))
+        values = guard.features(
+            scores, semantic, len(self.entries), top, words,
+            self.wordings[top], self.entry_vocabulary,
+        )  # fmt: skip
+        return Match(self.entries[top], float(scores[top]), confidence=guard.confidence(values))
 
 
 def choose(index: FaqIndex, question: str) -> Match | None:

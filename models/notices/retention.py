@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from models.base import utcnow
 from models.faq import FaqAnswer, OpenQuestion
+from models.faq.corrections import forget_reports
 from models.notices.held import HeldNotice
 from models.queues.retention import delete_done, scrub_stale
 
@@ -25,6 +26,7 @@ def purge_expired(session: Session, days: int) -> dict[str, int]:
     inbox, outbox = delete_done(session, cutoff)
     questions = session.execute(delete(OpenQuestion).where(OpenQuestion.asked_at < cutoff)).rowcount
     session.execute(delete(FaqAnswer).where(FaqAnswer.answered_at < cutoff))
+    forget_reports(session, cutoff)
     held = session.execute(delete(HeldNotice).where(HeldNotice.created_at < cutoff)).rowcount
     scrubbed_inbox, scrubbed_outbox = scrub_stale(session, cutoff, now)
     log.info(

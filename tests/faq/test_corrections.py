@@ -63,11 +63,6 @@ def test_a_coordinators_wrong_with_the_right_entry_teaches_the_province(chat, db
     again, _, _ = chat(QUESTION)
     assert again and again[0][1]["text"] != text, "the wrong entry no longer wins that wording"
     assert rows(db, FaqAnswer)[-1].entry_key == right
-    assert runner_keeps_it(db), "the correction lives in the database, not in the files"
-
-
-def runner_keeps_it(db) -> bool:
-    return bool(rows(db, FaqCorrection))
 
 
 def test_faq_load_keeps_corrections(chat, db, runner):
@@ -98,9 +93,12 @@ def test_an_officers_wrong_or_not_matching_is_recorded_not_applied(chat, db):
     number = rows(db, OpenQuestion)[0].id
     listed = text_of([m for _, m in chat("คำถามค้าง", COORDS, COORDINATOR)[0]])
     assert "ไม่ตรง" in listed and f"ผิด #{number}" in listed
+    assert len(rows(db, OpenQuestion)) == 1, "reported twice, waiting once"
     sent, _, _ = chat(f"ผิด #{number}", COORDS, COORDINATOR)
     assert "บันทึกแล้ว" in sent[0][1]["text"]
-    assert [f.status for f in rows(db, FaqCorrection)].count("applied") == 1
+    assert sorted(f.status for f in rows(db, FaqCorrection)) == ["applied", "judged"]
+    again, _, _ = chat(f"ผิด #{number}", COORDS, COORDINATOR)
+    assert "ไม่พบคำถาม" in again[0][1]["text"], "judged once"
 
 
 def test_a_wrong_on_an_answer_past_retention_is_told_it_is_too_old(chat, db, runner):
@@ -120,16 +118,26 @@ def test_a_wrong_on_an_answer_past_retention_is_told_it_is_too_old(chat, db, run
 
 
 def test_wrong_in_a_group_without_a_quote_is_people_talking(chat, db):
-    assert chat("ผิดตรงไหนครับ", LOCAL, COORDINATOR)[0] == []
-    assert chat("ไม่ตรงกับที่ประชุมบอกนะ", LOCAL, "Uofficer")[0] == []
+    assert chat("ผิด ตรงไหนครับ", LOCAL, COORDINATOR)[0] == []
+    assert chat("ไม่ตรง กับที่ประชุมบอกนะ", LOCAL, "Uofficer")[0] == []
     one_to_one, _, _ = chat("ผิด", None, COORDINATOR)
     assert "วิธีใช้" in one_to_one[0][1]["text"]
+    question, _, _ = chat("ไม่ตรง ใช้ลิงก์ IIT ของปีที่แล้วได้ไหมครับ", None, "Uofficer")
+    assert "วิธีใช้" not in question[0][1]["text"], "one-to-one, the rest is a question"
+    assert not rows(db, FaqCorrection)
 
 
 def test_an_unknown_right_entry_lists_the_nearest_and_changes_nothing(chat, db):
     _, message_id, _ = asked(chat)
     sent, _, _ = chat("ผิด ควรเป็น ไม่มีรหัสนี้", LOCAL, COORDINATOR, quoted=message_id)
     assert "ไม่พบคำถามรหัส" in sent[0][1]["text"] and not rows(db, FaqCorrection)
+
+
+def test_a_wrong_on_a_definition_answer_is_applied_too(chat, db):
+    sent, records, _ = chat("ถาม O20 คืออะไรครับ")
+    chat("ผิด", LOCAL, COORDINATOR, quoted=records[0]["sent_message_ids"][0])
+    again, _, _ = chat("ถาม O20 คืออะไรครับ")
+    assert "ยังไม่มีคำตอบที่แน่ใจ" in again[0][1]["text"]
 
 
 def test_an_item_code_names_its_entry(chat, db):

@@ -8,6 +8,7 @@ import pytest
 
 from bot.dev.eventfactory import text_event
 from handlers import build_router
+from handlers.faq.corrections import BY_NUMBER
 from handlers.router import split_command
 
 THAI = re.compile(r"[\u0E00-\u0E7F]")
@@ -17,6 +18,10 @@ ODD_INPUTS = ["", "   ", "???", "x" * 3000, "O99 not-a-url", "๑๒๓ 🤖 \u2
 
 def test_there_are_commands_to_check():
     assert COMMANDS
+
+
+# Commands about a message of the bot: in a group they act only on a quote of it (or `#n`).
+QUOTE_ONLY = {"ผิด", "ไม่ตรง"}
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c.keywords[0])
@@ -46,6 +51,9 @@ def test_every_command_answers_odd_input_in_thai_without_crashing(handle, comman
     text = f"{command.keywords[0]} {odd}".strip()
     addressed, reply = handle(text_event(text, group_id="Cg" if where == "group" else None))
     assert addressed
+    if where == "group" and command.keywords[0] in QUOTE_ONLY and not BY_NUMBER.match(odd.strip()):
+        assert reply is None, "in a group, ผิด/ไม่ตรง without a quote is people talking"
+        return
     assert reply is not None and reply.messages, "an addressed command always answers"
     for message in reply.messages:
         if message["type"] == "text":
