@@ -17,9 +17,9 @@ from models.faq.thai_text import tokens
 
 FEATURES = ("score", "lead", "lead_off_topic", "similarity", "unseen_share", "unknown_name")
 # Raw-scale weights, intercept and cut from `python bench/faq_guard.py`: answer at CUT or above.
-WEIGHTS = (-0.12, 0.33, 0.38, 2.73, -3.02, -1.82)
-INTERCEPT = -0.80
-CUT = 0.65
+WEIGHTS = (-0.12, 0.44, 0.34, 2.30, -2.79, -1.70)
+INTERCEPT = -0.50
+CUT = 0.7
 NAME = re.compile(r"[a-z][a-z0-9]+")
 ITEM_CODE = re.compile(r"o\d+")
 COMMON = (

@@ -115,3 +115,19 @@ def test_answers_name_the_round_they_speak_of(index):
     assert match is not None
     text = render(None, match.entry, None, None, document)
     assert re.search(str(document["fiscal_year"]), text)
+
+
+YES_NO_QUESTION = re.compile(
+    r"(ไหม|มั้ย|หรือเปล่า|ป่าว|หรือไม่|รึเปล่า|เปล่า)\s*(ครับ|คะ|ค่ะ|คับ|จ้า|นะคะ|นะครับ)?\s*\??$"
+)
+YES_NO_ANSWER = ("ได้", "ไม่ได้", "ต้อง", "ไม่ต้อง", "ใช่", "ไม่ใช่", "มี", "ไม่มี", "ควร", "ไม่ควร")
+
+
+def test_an_entry_asked_as_yes_or_no_answers_yes_or_no_first():
+    asked = 0
+    for entry in read_dir():
+        wordings = entry["questions"]
+        if sum(bool(YES_NO_QUESTION.search(q.strip())) for q in wordings) >= 0.6 * len(wordings):
+            asked += 1
+            assert entry["answer"].startswith(YES_NO_ANSWER), entry["id"]
+    assert asked >= 10

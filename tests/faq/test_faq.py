@@ -78,7 +78,7 @@ def test_quality_on_the_new_calibration_sets_does_not_fall_below_the_measured_fl
     from bench.faq_offline import fold_index
 
     results = []
-    for path in CALIBRATION[2:]:  # written blind for #16
+    for path in CALIBRATION[2:4]:  # c and d, written blind for #16
         cases = load_cases(path)
         results.append(evaluate(fold_index(cases, faq_vector_file), cases))
     right, wrong = sum(r["right"] for r in results), sum(r["wrong"] for r in results)
