@@ -45,7 +45,7 @@ def rows_of(path: Path, vector_file: Path | None = None) -> list[tuple[str, list
         if is_chatter(question) or defined_term(question) in index.defined:
             continue
         words = tokens(question)
-        lexical, semantic, _ = index._parts(question, words)
+        lexical, semantic, _ = index.measure(question, words)
         scores = lexical + ENCODER_WEIGHT * semantic
         top = int(scores.argmax())
         if top >= size:

@@ -1,4 +1,5 @@
-"""The FAQ as the bot uses it: stored and generated entries, dates from the calendar."""
+"""The FAQ as the bot uses it: the entries a province's index holds (stored, generated per item,
+corrected), the indexes kept per process, and the decision to answer."""
 
 from __future__ import annotations
 
@@ -130,8 +131,8 @@ def index_entries(
 
 
 def taught(entries: list[dict], off_topic: list[str], fixes: list[tuple]) -> Contents:
-    """Apply corrections: a wording joins its right entry, or the off-topic examples when no
-    entry fits; the wrong entry never wins it again."""
+    """Apply corrections: a wording joins its right entry, or the off-topic examples when the
+    coordinator named none; the wrong entry never wins it again."""
     position = {e["id"]: n for n, e in enumerate(entries)}
     entries, extra = list(entries), []
     for question, _, right in fixes:
@@ -166,7 +167,7 @@ def index_for(session: Session, framework: Framework | None, province: Province 
 
 
 def unbuilt_indexes(session: Session) -> list[tuple[tuple, Contents]]:
-    """(key, entries) of every province's index not built yet, read in one short transaction
+    """(key, contents) of every province's index not built yet, read in one short transaction
     so the worker can build them (seconds of work) outside it."""
     today, wanted = local_today(utcnow()), {}
     for province in session.scalars(select(Province).order_by(Province.id)).all() or [None]:
@@ -182,8 +183,8 @@ def unbuilt_indexes(session: Session) -> list[tuple[tuple, Contents]]:
 def warm_up(unbuilt: list[tuple[tuple, Contents]]) -> None:
     """Build those indexes and ask each once, so the encoder is loaded before the first
     officer's question."""
-    for key, entries in unbuilt:
-        build_index(key, entries).best("ITA คืออะไร")
+    for key, contents in unbuilt:
+        build_index(key, contents).best("ITA คืออะไร")
 
 
 def province_with_calendar(session: Session) -> Province | None:

@@ -111,12 +111,13 @@ class FaqIndex:
     def parts(self, question: str) -> tuple[np.ndarray, np.ndarray]:
         """Per document (entries, then off-topic examples): BM25, and the best cosine with one
         of its wordings."""
-        lexical, semantic, _ = self._parts(question, tokens(question))
+        lexical, semantic, _ = self.measure(question, tokens(question))
         return lexical, semantic
 
-    def _parts(
+    def measure(
         self, question: str, words: list[str]
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """parts() from words already segmented, with the question's sentence vector."""
         known = [w for w in words if w in self.vocabulary]
         lexical = self.bm25.get_scores(known) if known else np.zeros(self.size)
         semantic, vector = np.zeros(self.size), None
@@ -146,7 +147,7 @@ class FaqIndex:
         if not self.entries:
             return None
         words = tokens(question)
-        lexical, semantic, vector = self._parts(question, words)
+        lexical, semantic, vector = self.measure(question, words)
         scores = lexical + ENCODER_WEIGHT * semantic
         wrong = self.corrected_away(question, vector)
         term = defined_term(question)
