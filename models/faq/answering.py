@@ -15,11 +15,12 @@ from models.base import local_today, utcnow
 from models.faq import corrections
 from models.faq.entries import FaqEntry
 from models.faq.files import OFF_TOPIC, read_off_topic
-from models.faq.framework_facts import document_of, with_items
+from models.faq.framework_facts import with_items
 from models.faq.index import FaqIndex, Match, is_chatter
 from models.faq.rendering import render
 from models.numbers import THAI_DIGITS
 from models.oit.parser import ITEM
+from models.oit.progress import document_of
 from models.registry.tables import Province
 from models.year import Framework, Phase
 from models.year.frameworks import active_framework

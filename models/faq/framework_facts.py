@@ -3,18 +3,11 @@ the year, item counts and lists, indicators, pass mark, weights and the national
 
 from __future__ import annotations
 
-import json
-
 FRAMEWORK_PLACEHOLDERS = {
     "round_year", "previous_year", "item_count", "item_range", "item_list", "indicator_list",
     "indicator_count", "pass_mark", "iit_weight", "eit_weight", "oit_weight", "target_share",
 }  # fmt: skip
 DATA_YEAR = {"assessed": "ของปีงบประมาณที่ประเมิน ({year})", "previous": "ของปีงบประมาณก่อนหน้า ({year})"}
-
-
-def document_of(framework) -> dict:
-    """The validated framework file the bot loaded (kept whole as JSON in `document`)."""
-    return json.loads(framework.document)
 
 
 def number(value: float) -> str:
