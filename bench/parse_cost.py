@@ -69,6 +69,7 @@ def make_app(workdir: Path):
             "DATABASE_URL": f"sqlite:///{workdir / 'parse.sqlite3'}",
             "LINE_CHANNEL_SECRET": "bench-secret",
             "LINE_CHANNEL_ACCESS_TOKEN": "bench-token",
+            "SECRET_KEY": "bench-key",
             "LINE_API_BASE_URL": "http://127.0.0.1:9",  # dispatch never calls LINE
             "LOCAL_LINE": False,
             "FAQ_VECTOR_CACHE": str(workdir / "faq-vectors.npz"),

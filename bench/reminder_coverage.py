@@ -28,7 +28,7 @@ from tests.notices.coverage_round import SIZES, describe, run_round  # noqa: E40
 def one_round(friends: float):
     app = create_app({"DATABASE_URL": f"sqlite:///{tempfile.mkdtemp()}/c.sqlite3",
                       "LOCAL_LINE": False, "LINE_CHANNEL_ACCESS_TOKEN": "bench",
-                      "LINE_CHANNEL_SECRET": "bench",
+                      "LINE_CHANNEL_SECRET": "bench", "SECRET_KEY": "bench",
                       "LINE_API_BASE_URL": "http://127.0.0.1:9"})  # nothing is sent  # fmt: skip
     database = app.extensions["db"]
     database.upgrade()

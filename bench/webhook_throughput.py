@@ -115,6 +115,7 @@ def main() -> int:
         os.environ,
         LINE_CHANNEL_SECRET=SECRET,
         LINE_CHANNEL_ACCESS_TOKEN="bench-token",
+        SECRET_KEY="bench-key",
         DATABASE_URL=f"sqlite:///{workdir / 'bench.sqlite3'}",
         LINE_API_BASE_URL="http://127.0.0.1:9",
         LOG_LEVEL="WARNING",

@@ -26,6 +26,7 @@ def main() -> int:
             "DATABASE_URL": f"sqlite:///{workdir / 'drain.sqlite3'}",
             "LINE_CHANNEL_SECRET": "bench-secret",
             "LINE_CHANNEL_ACCESS_TOKEN": "bench-token",
+            "SECRET_KEY": "bench-key",
             "LINE_API_BASE_URL": fake_line.base_url,
             "LOCAL_LINE": False,
         }

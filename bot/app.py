@@ -7,7 +7,7 @@ import os
 
 from flask import Flask
 
-from bot import cli, config, db, reports, webhook
+from bot import cli, config, db, reports, web, webhook
 from handlers import build_router
 
 
@@ -27,4 +27,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     webhook.init_app(app)
     cli.init_app(app)
     reports.init_app(app)
+    web.init_app(app)
     return app

@@ -82,6 +82,11 @@ STAND_IN_NOT_LOCAL = (
     " not this machine. Set LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN to use LINE,"
     " or unset LINE_API_BASE_URL."
 )
+NO_SECRET_KEY = (
+    "ตั้งค่า SECRET_KEY (ข้อความสุ่มยาว ๆ) ก่อนเริ่มบอทกับ LINE จริง: ใช้ลงนามการเข้าสู่หน้าเว็บ\n"
+    "Set SECRET_KEY (a long random string) before starting with real LINE credentials: "
+    "web sessions are signed with it."
+)
 BROKEN_SECRET_FILE = (
     "ไฟล์ {path} ว่างหรือเสีย ลบไฟล์นี้แล้วเริ่มใหม่ (บอทจะสร้างให้ใหม่)\n"
     "{path} is empty or damaged: delete it and start again (a new one is made)."
@@ -107,6 +112,8 @@ def settle_line(cfg: dict) -> None:
         raise ConfigError(HALF_CONFIGURED.format(have=have))
     cfg["LOCAL_LINE"] = not secret
     if secret:
+        if not cfg.get("SECRET_KEY"):  # web sessions and sign-in links are signed with it
+            raise ConfigError(NO_SECRET_KEY)
         _warn_dead_report_links(cfg["PUBLIC_BASE_URL"])
         return
     if not cfg["LINE_API_BASE_URL"]:

@@ -8,7 +8,7 @@ from handlers.faq import admin as faq_admin
 from handlers.faq import answering as faq
 from handlers.faq import corrections as faq_corrections
 from handlers.oit import progress, respondents, review, submission_changes, submissions
-from handlers.registry import coordination, group_setup, membership, registration
+from handlers.registry import coordination, group_setup, membership, registration, web_sign_in
 from handlers.router import Router
 from handlers.year import calendar
 
@@ -18,6 +18,7 @@ MODULES = (
     group_setup,
     registration,
     coordination,
+    web_sign_in,
     calendar,
     submissions,
     submission_changes,

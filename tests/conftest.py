@@ -61,6 +61,7 @@ def app(database_url, fake_line, tmp_path, faq_vector_file):
             "DATABASE_URL": database_url,
             "LINE_CHANNEL_SECRET": "test-secret",
             "LINE_CHANNEL_ACCESS_TOKEN": "test-token",
+            "SECRET_KEY": "test-key",
             "LINE_API_BASE_URL": fake_line.base_url,
             "LOCAL_LINE": False,
             "LINE_TIMEOUT_SECONDS": 2.0,

@@ -26,6 +26,10 @@ NOT_READY = (
 )
 
 
+# Path without the query string and no Referer: a sign-in link's token never reaches a log.
+ACCESS_LOG = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(L)s'
+
+
 def port_busy(port: int, host: str = "127.0.0.1") -> bool:
     """Whether a server could not listen on host:port now (bound as gunicorn binds)."""
     with socket.socket() as probe:
@@ -70,7 +74,15 @@ def ready_text(port: int, line_url: str) -> str:
         "เปิดอีกหน้าต่างแล้วพิมพ์:\n"
         f"  {chat_command(port, line_url)}\n"
         "แล้วลองพิมพ์ ช่วยเหลือ   (กด Ctrl-C ที่นี่เพื่อหยุดบอท)\n"
+        "หน้าเว็บของผู้ประสานงาน: คุยกับบอทแบบส่วนตัวในฐานะผู้ประสานงานตัวอย่าง\n"
+        f"  {web_chat_command(port, line_url)}\n"
+        "แล้วพิมพ์ เว็บ และเปิดลิงก์ที่ได้ในเบราว์เซอร์\n"
     )
+
+
+def web_chat_command(port: int, line_url: str) -> str:
+    """The chat command for the demo coordinator one-to-one, where `เว็บ` gives a link."""
+    return chat_command(port, line_url).replace("--group ทดสอบ --user สมชาย", "--user ผู้ประสานงาน")
 
 
 def _wait_healthy(url: str, processes: dict, seconds: float = 60) -> bool:
@@ -113,6 +125,8 @@ def run_all(config, port: int) -> int:
             f"127.0.0.1:{port}",
             "--access-logfile",
             "-",
+            "--access-logformat",
+            ACCESS_LOG,
             "wsgi:app",
         ],
         env=env,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,6 +14,7 @@ from models.oit.records import natural_key
 from models.oit.submissions import APPROVED, MISSING
 from models.registry.agency_names import LOCAL_KINDS
 from models.registry.tables import Agency, Province
+from models.year import Phase
 from models.year.calendar import phases_of, round_year, thai_date
 from models.year.frameworks import active_framework
 
@@ -27,53 +29,96 @@ def group_agencies(session: Session, province: Province, group_kind: str | None)
     return {a.id: a for a in session.scalars(query.order_by(Agency.code))}
 
 
+@dataclass
+class Overview:
+    """Where a province (or one group of it) stands, for สรุป and the web overview."""
+
+    province: Province
+    agencies: dict[int, Agency]
+    total: int  # items in the round's framework
+    counts: dict[int, dict[str, int]]
+    phase: Phase | None  # the current one
+    passing: int  # projected to reach 85, of `known` agencies with IIT/EIT scores
+    known: int
+    target: float  # the national target share of agencies, percent
+    per_phase: list[tuple[Phase, list[int]]]  # passed phases and who was complete on time
+
+    @property
+    def complete(self) -> list[int]:
+        return [a for a in self.agencies if self.counts[a][MISSING] == 0]
+
+    @property
+    def started(self) -> list[int]:
+        return [a for a in self.agencies if 0 < self.counts[a][MISSING] < self.total]
+
+    @property
+    def approved_share(self) -> float:
+        approved = sum(c[APPROVED] for c in self.counts.values())
+        return 100 * approved / (self.total * len(self.agencies))
+
+    @property
+    def honour(self) -> set[int]:
+        return set(self.agencies).intersection(*(on_time for _, on_time in self.per_phase))
+
+    def behind(self, limit: int | None = None) -> list[Agency]:
+        ids = sorted(
+            (a for a in self.agencies if self.counts[a][MISSING]),
+            key=lambda a: -self.counts[a][MISSING],
+        )
+        return [self.agencies[a] for a in ids[:limit]]
+
+
+def overview(
+    session: Session, province: Province, group_kind: str | None, today: dt.date
+) -> Overview | None:
+    """None when the province has no agencies (of that group) or no framework yet."""
+    agencies = group_agencies(session, province, group_kind)
+    framework = active_framework(session, province, today)
+    if not agencies or framework is None:
+        return None
+    total = len(progress.item_codes(session, framework.id))
+    ids = list(agencies)
+    counts = progress.counts_by_agency(session, ids, framework.id, total)
+    tools = progress.tool_scores(session, agencies, framework.id)
+    passing, known = progress.projected_to_pass(framework, counts, tools)
+    target = progress.document_of(framework)["national_target"]["share_of_agencies_percent"]
+    per_phase = on_time_by_phase(session, province, ids, framework.id, total, today)
+    phase = current_phase(session, province, today)
+    return Overview(province, agencies, total, counts, phase, passing, known, target, per_phase)
+
+
 def summary_text(
     session: Session, province: Province, group_kind: str | None, today: dt.date
 ) -> str:
     """Complete / in progress / not started, share approved, projection, honour list, laggards."""
-    agencies = group_agencies(session, province, group_kind)
-    framework = active_framework(session, province, today)
-    if not agencies or framework is None:
+    seen = overview(session, province, group_kind, today)
+    if seen is None:
         return f"จังหวัด{province.name} ยังไม่มีหน่วยงานหรือกรอบการประเมินในระบบ"
-    total = len(progress.item_codes(session, framework.id))
-    ids = list(agencies)
-    counts = progress.counts_by_agency(session, ids, framework.id, total)
-    complete = [a for a in ids if counts[a][MISSING] == 0]
-    started = [a for a in ids if 0 < counts[a][MISSING] < total]
-    approved = sum(c[APPROVED] for c in counts.values())
-    phase = current_phase(session, province, today)
+    count = len(seen.agencies)
     title = f"สรุป OIT จังหวัด{province.name}"
-    if phase:
-        title += f" ระยะที่ {phase.number} (ส่งภายใน {thai_date(phase.deadline)})"
+    if seen.phase:
+        title += f" ระยะที่ {seen.phase.number} (ส่งภายใน {thai_date(seen.phase.deadline)})"
     lines = [
         title,
-        f"ส่งครบ {len(complete)} · กำลังส่ง {len(started)} · ยังไม่เริ่ม "
-        f"{len(ids) - len(complete) - len(started)} (จาก {len(ids)} หน่วยงาน)",
-        f"ข้อที่ตรวจผ่านแล้ว {100 * approved / (total * len(ids)):.1f}% ของทั้งหมด",
+        f"ส่งครบ {len(seen.complete)} · กำลังส่ง {len(seen.started)} · ยังไม่เริ่ม "
+        f"{count - len(seen.complete) - len(seen.started)} (จาก {count} หน่วยงาน)",
+        f"ข้อที่ตรวจผ่านแล้ว {seen.approved_share:.1f}% ของทั้งหมด",
     ]
-    tools = progress.tool_scores(session, agencies, framework.id)
-    passing, known = progress.projected_to_pass(framework, counts, tools)
-    target = progress.document_of(framework)["national_target"]["share_of_agencies_percent"]
-    if known:
+    if seen.known:
         lines.append(
-            f"คาดว่าได้ 85 ขึ้นไป {passing} จาก {known} หน่วยงานที่มีคะแนน IIT/EIT "
-            f"({100 * passing / known:.0f}% เทียบเป้าหมาย {target}%) — เป็นการประมาณการ"
+            f"คาดว่าได้ 85 ขึ้นไป {seen.passing} จาก {seen.known} หน่วยงานที่มีคะแนน IIT/EIT "
+            f"({100 * seen.passing / seen.known:.0f}% เทียบเป้าหมาย {seen.target}%) — เป็นการประมาณการ"
         )
     else:
         lines.append("ยังไม่มีคะแนน IIT/EIT จึงยังประมาณการผลรวมไม่ได้ (คะแนน <หน่วยงาน> IIT .. EIT ..)")
-    per_phase = on_time_by_phase(session, province, ids, framework.id, total, today)
-    for phase, on_time in per_phase:
-        lines.append(f"ระยะที่ {phase.number}: ส่งครบภายในกำหนด {len(on_time)} จาก {len(ids)} หน่วยงาน")
-    if per_phase:
-        honour = set(ids).intersection(*(on_time for _, on_time in per_phase))
-        lines.append(honour_line([agencies[a].code for a in honour]))
-    behind = sorted((a for a in ids if counts[a][MISSING]), key=lambda a: -counts[a][MISSING])
+    for phase, on_time in seen.per_phase:
+        lines.append(f"ระยะที่ {phase.number}: ส่งครบภายในกำหนด {len(on_time)} จาก {count} หน่วยงาน")
+    if seen.per_phase:
+        lines.append(honour_line([seen.agencies[a].code for a in seen.honour]))
+    behind = seen.behind(5)
     if behind:
         lines.append("ยังขาดมากที่สุด:")
-        lines += [
-            f"• {agencies[a].code} {agencies[a].name}: ยังไม่ส่ง {counts[a][MISSING]} ข้อ"
-            for a in behind[:5]
-        ]
+        lines += [f"• {a.code} {a.name}: ยังไม่ส่ง {seen.counts[a.id][MISSING]} ข้อ" for a in behind]
     return "\n".join(lines)
 
 

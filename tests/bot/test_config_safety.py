@@ -82,7 +82,8 @@ def test_stand_in_may_talk_to_loopback_only(clean_env, tmp_path, base_url):
 def test_the_final_config_decides(clean_env, tmp_path):
     """Tests pass credentials in test_config: the environment's half is completed there."""
     clean_env.setenv("LINE_CHANNEL_ACCESS_TOKEN", "env-token")
-    app = local_app(tmp_path, LINE_CHANNEL_SECRET="s", LINE_CHANNEL_ACCESS_TOKEN="t")
+    real = {"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_ACCESS_TOKEN": "t", "SECRET_KEY": "k"}
+    app = local_app(tmp_path, **real)
     assert not app.config["LOCAL_LINE"] and app.config["LINE_CHANNEL_SECRET"] == "s"
     with pytest.raises(ConfigError):
         local_app(tmp_path, LINE_CHANNEL_SECRET="s", LINE_CHANNEL_ACCESS_TOKEN="")
@@ -185,7 +186,7 @@ def test_report_link_signed_with_the_old_public_secret_is_refused(clean_env, tmp
 
 def test_loopback_public_url_with_real_credentials_warns_once(clean_env, tmp_path, caplog):
     clean_env.setattr(config, "_warned", set())
-    real = {"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_ACCESS_TOKEN": "t"}
+    real = {"LINE_CHANNEL_SECRET": "s", "LINE_CHANNEL_ACCESS_TOKEN": "t", "SECRET_KEY": "k"}
     with caplog.at_level(logging.WARNING):
         local_app(tmp_path, **real)
         local_app(tmp_path, **real)
@@ -197,3 +198,11 @@ def test_loopback_public_url_with_real_credentials_warns_once(clean_env, tmp_pat
         local_app(tmp_path, **real, PUBLIC_BASE_URL="https://ita-bot.example.go.th")
         local_app(tmp_path)  # the stand-in: a loopback link is right
     assert not [r for r in caplog.records if "PUBLIC_BASE_URL" in r.getMessage()]
+
+
+def test_real_credentials_need_a_secret_key_to_start(clean_env, tmp_path):
+    """Web sessions and sign-in links are signed with it; the stand-in derives its own."""
+    with pytest.raises(ConfigError) as refused:
+        local_app(tmp_path, LINE_CHANNEL_SECRET="s", LINE_CHANNEL_ACCESS_TOKEN="t")
+    assert "SECRET_KEY" in str(refused.value)
+    assert local_app(tmp_path).config["LOCAL_LINE"], "no credentials, no key: the stand-in runs"

@@ -54,6 +54,7 @@ def _worker_process(database_url: str, fake_line) -> subprocess.Popen:
         DATABASE_URL=database_url,
         LINE_CHANNEL_SECRET="test-secret",
         LINE_CHANNEL_ACCESS_TOKEN="test-token",
+        SECRET_KEY="test-key",
         LINE_API_BASE_URL=fake_line.base_url,
         WORKER_LEASE_SECONDS="2",
         REPLY_TOKEN_TTL_SECONDS="600",

@@ -73,6 +73,7 @@ def test_the_ready_text_names_the_ports_in_use_and_the_chat_command_that_reaches
     plain = serve.ready_text(8000, "http://127.0.0.1:8001")
     assert ".venv/bin/flask --app wsgi chat --group" in plain and "--bot-url" not in plain
     assert "FAKE_LINE_PORT" not in plain
+    assert "chat --user ผู้ประสานงาน" in plain and "เว็บ" in plain, "how to open the web pages"
 
 
 # --- item 17: report ---

@@ -1,0 +1,42 @@
+"""The web face: sign-in through the bot (`เว็บ` one-to-one), then server-rendered pages for
+coordinators and agency admins. No inline scripts or styles (the CSP forbids them), a CSRF token
+on every form, sessions that end after 8 hours or 2 idle ones, roles re-checked on every request."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from flask import Flask, request
+
+from bot.web import overview, session, signin
+from models.oit.report import link_secret
+
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
+
+
+def secure_headers(response):
+    """Every web page: the CSP, no sniffing, no framing, and no Referer (a sign-in address must
+    never travel to another site)."""
+    if request.path.startswith("/web"):
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.secret_key = link_secret(app.config.get("SECRET_KEY"), app.config["LINE_CHANNEL_SECRET"])
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=urlparse(app.config["PUBLIC_BASE_URL"]).scheme == "https",
+        SESSION_COOKIE_NAME="ita_web",
+    )
+    app.register_blueprint(session.blueprint)
+    app.register_blueprint(signin.blueprint)
+    app.register_blueprint(overview.blueprint)
+    app.after_request(secure_headers)

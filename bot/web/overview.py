@@ -1,0 +1,56 @@
+"""The first page after sign-in: a coordinator's provinces at a glance (progress by phase, share
+approved, projection against the national target, the agencies furthest behind, questions and
+registrations waiting); an agency admin's agencies with their items per status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, g
+
+from bot.db import get_db
+from bot.web.session import page, signed_in
+from models.base import local_today, utcnow
+from models.faq.questions import waiting
+from models.oit import progress
+from models.oit.submissions import APPROVED, FIX, MISSING, PENDING
+from models.oit.summary import Overview, overview
+from models.registry.registrations import pending_requests
+from models.registry.tables import Province
+from models.year.calendar import thai_date
+from models.year.frameworks import active_framework
+
+blueprint = Blueprint("web_overview", __name__, url_prefix="/web")
+STATUSES = ((APPROVED, "ตรวจผ่าน"), (PENDING, "รอตรวจ"), (FIX, "ต้องแก้"), (MISSING, "ยังไม่ส่ง"))
+
+
+@dataclass
+class ProvinceView:
+    seen: Overview | None
+    name: str
+    questions: int
+    requests: int
+
+
+@blueprint.get("/home")
+@signed_in
+def home():
+    today = local_today(utcnow())
+    provinces, agencies = [], []
+    with get_db().session() as db:
+        for province in g.user.provinces:
+            province = db.merge(province, load=False)
+            _, open_questions = waiting(db, [province.id], limit=1)
+            requests = len(pending_requests(db, [province.id]))
+            seen = overview(db, province, None, today)
+            provinces.append(ProvinceView(seen, province.name, open_questions, requests))
+        for agency in g.user.agencies:
+            agency = db.merge(agency, load=False)
+            framework = active_framework(db, db.get(Province, agency.province_id), today)
+            if framework is not None:
+                agencies.append((agency.name, progress.standing(db, agency, framework)))
+        db.expunge_all()
+    return page(
+        "home.html", user=g.user, provinces=provinces, agencies=agencies, statuses=STATUSES,
+        missing=MISSING, thai_date=thai_date, today=thai_date(today),
+    )  # fmt: skip

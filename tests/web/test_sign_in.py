@@ -1,0 +1,149 @@
+"""Signing in through the bot: `เว็บ` one-to-one only, a link LINE's preview cannot use up, one
+use, ten minutes, CSRF on every form, sessions that end, roles re-read on every request."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.dev.eventfactory import text_event
+from models.registry import SignInToken
+from tests.oit.test_oit_chat import COORDINATOR, LOCAL
+
+ROOT = Path(__file__).resolve().parents[2]
+LINK = re.compile(r"(https?://\S+/web/sign-in\?t=(\S+))")
+
+
+@pytest.fixture
+def bot(runner, post_events, worker, fake_line):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert runner.invoke(args=["agencies", "bind-user", "Uadmin01", "L004"]).exit_code == 0
+
+    def say(text, user_id=COORDINATOR, group_id=None):
+        before = len(fake_line.state.sent)
+        post_events(text_event(text, group_id=group_id, user_id=user_id))
+        worker.run_once()
+        return "\n".join(m["text"] for r in fake_line.state.sent[before:] for m in r["messages"])
+
+    return say
+
+
+def link_for(bot, user_id=COORDINATOR) -> tuple[str, str]:
+    found = LINK.search(bot("เว็บ", user_id))
+    assert found, "one-to-one, a coordinator gets a sign-in link"
+    return found.group(1).split("127.0.0.1:8000", 1)[-1], found.group(2)
+
+
+def csrf_of(page: bytes) -> str:
+    return re.search(rb'name="csrf" value="([^"]+)"', page).group(1).decode()
+
+
+def signed_in(client, bot, user_id=COORDINATOR):
+    path, token = link_for(bot, user_id)
+    page = client.get(path)
+    response = client.post("/web/sign-in", data={"token": token, "csrf": csrf_of(page.data)})
+    assert response.status_code == 302 and response.location.endswith("/web/home")
+    return token
+
+
+def test_a_group_gets_no_link_and_a_stranger_no_link(bot):
+    in_group = bot("เว็บ", COORDINATOR, LOCAL)
+    assert "แชตส่วนตัว" in in_group and "http" not in in_group
+    assert "http" not in bot("แดชบอร์ด", "Ustranger") and "ผู้ประสานงาน" in bot("เว็บ", "Ustranger")
+
+
+def test_opening_the_link_does_not_use_it_and_the_post_does_once(client, bot, db):
+    path, token = link_for(bot)
+    for _ in range(2):  # LINE's preview, then the person
+        page = client.get(path)
+        assert page.status_code == 200 and "เข้าสู่ระบบ" in page.get_data(as_text=True)
+    with db.session() as session:
+        assert session.query(SignInToken).one().used_at is None
+    refused = client.post("/web/sign-in", data={"token": token})
+    assert refused.status_code == 400, "no CSRF token, nothing happens"
+    with db.session() as session:
+        assert session.query(SignInToken).one().used_at is None
+    assert (
+        client.post("/web/sign-in", data={"token": token, "csrf": csrf_of(page.data)}).status_code
+        == 302
+    )
+    home = client.get("/web/home").get_data(as_text=True)
+    assert "จังหวัด" in home and "ยังขาดมากที่สุด" in home
+    again = client.get(path)
+    assert again.status_code == 410 and "ใช้ไปแล้ว" in again.get_data(as_text=True)
+
+
+def test_a_link_older_than_ten_minutes_is_refused(client, bot, db):
+    path, _ = link_for(bot)
+    with db.session() as session:
+        row = session.query(SignInToken).one()
+        row.created_at -= dt.timedelta(minutes=11)
+    answer = client.get(path)
+    assert answer.status_code == 410 and "หมดอายุ" in answer.get_data(as_text=True)
+    assert client.get("/web/sign-in?t=nonsense").status_code == 404
+
+
+def test_pages_need_a_session_and_it_ends_idle_or_long(client, bot, monkeypatch):
+    assert client.get("/web/home").status_code == 302
+    signed_in(client, bot)
+    assert client.get("/web/home").status_code == 200
+    import bot.web.session as web_session
+
+    now = web_session.time.time()
+    monkeypatch.setattr(web_session.time, "time", lambda: now + 2 * 3600 + 5)
+    assert client.get("/web/home").status_code == 302, "two hours idle"
+
+
+def test_a_revoked_coordinator_is_out_on_the_next_click(client, bot, runner, db):
+    signed_in(client, bot)
+    from models.registry import RoleGrant
+
+    with db.session() as session:
+        for grant in session.query(RoleGrant).all():
+            grant.status = "revoked"
+    assert client.get("/web/home").status_code == 302
+
+
+def test_an_admin_sees_their_own_agency_only(client, bot):
+    signed_in(client, bot, "Uadmin01")
+    home = client.get("/web/home").get_data(as_text=True)
+    assert "ตรวจผ่าน" in home and "ยังขาดมากที่สุด" not in home, "no province overview"
+
+
+def test_sign_out_needs_the_form_token_and_ends_the_session(client, bot):
+    signed_in(client, bot)
+    page = client.get("/web/home")
+    assert client.post("/web/sign-out").status_code == 400
+    assert client.post("/web/sign-out", data={"csrf": csrf_of(page.data)}).status_code == 200
+    assert client.get("/web/home").status_code == 302
+
+
+def test_headers_forbid_inline_code_and_referers_and_cookies_are_guarded(client, bot):
+    path, _ = link_for(bot)
+    page = client.get(path)
+    policy = page.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in policy and "script-src" not in policy.replace(
+        "default-src 'none'", ""
+    )
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    cookie = page.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "<script" not in page.get_data(as_text=True) and "style=" not in page.get_data(
+        as_text=True
+    )
+
+
+def test_the_token_never_reaches_a_log(client, bot, caplog):
+    with caplog.at_level(logging.DEBUG):
+        token = signed_in(client, bot)
+        client.get("/web/home")
+    assert token not in caplog.text
+    procfile = (ROOT / "Procfile").read_text()
+    serve = (ROOT / "bot" / "dev" / "serve.py").read_text()
+    for text in (procfile, serve):
+        assert "--access-logformat" in text
+        assert "%(r)s" not in text and "%(q)s" not in text and "%(f)s" not in text
