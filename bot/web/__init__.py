@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 
 from flask import Flask, request
 
-from bot.web import overview, session, signin
+from bot.web import overview, review, session, signin
 from models.oit.report import link_secret
 
 CSP = (
@@ -39,4 +39,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(session.blueprint)
     app.register_blueprint(signin.blueprint)
     app.register_blueprint(overview.blueprint)
+    app.register_blueprint(review.blueprint)
     app.after_request(secure_headers)

@@ -8,28 +8,11 @@ import logging
 import re
 from pathlib import Path
 
-import pytest
-
-from bot.dev.eventfactory import text_event
 from models.registry import SignInToken
 from tests.oit.test_oit_chat import COORDINATOR, LOCAL
 
 ROOT = Path(__file__).resolve().parents[2]
 LINK = re.compile(r"(https?://\S+/web/sign-in\?t=(\S+))")
-
-
-@pytest.fixture
-def bot(runner, post_events, worker, fake_line):
-    assert runner.invoke(args=["seed-demo"]).exit_code == 0
-    assert runner.invoke(args=["agencies", "bind-user", "Uadmin01", "L004"]).exit_code == 0
-
-    def say(text, user_id=COORDINATOR, group_id=None):
-        before = len(fake_line.state.sent)
-        post_events(text_event(text, group_id=group_id, user_id=user_id))
-        worker.run_once()
-        return "\n".join(m["text"] for r in fake_line.state.sent[before:] for m in r["messages"])
-
-    return say
 
 
 def link_for(bot, user_id=COORDINATOR) -> tuple[str, str]:
