@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 
 from flask import Flask, request
 
-from bot.web import overview, review, session, signin
+from bot.web import oit_form, overview, review, session, signin
 from models.oit.report import link_secret
 
 CSP = (
@@ -40,4 +40,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(signin.blueprint)
     app.register_blueprint(overview.blueprint)
     app.register_blueprint(review.blueprint)
+    app.register_blueprint(oit_form.blueprint)
     app.after_request(secure_headers)

@@ -48,7 +48,8 @@ def home():
             agency = db.merge(agency, load=False)
             framework = active_framework(db, db.get(Province, agency.province_id), today)
             if framework is not None:
-                agencies.append((agency.name, progress.standing(db, agency, framework)))
+                standing = progress.standing(db, agency, framework)
+                agencies.append((agency.code, agency.name, standing))
         db.expunge_all()
     return page(
         "home.html", user=g.user, provinces=provinces, agencies=agencies, statuses=STATUSES,
