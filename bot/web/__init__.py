@@ -7,8 +7,10 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 from flask import Flask, request
+from werkzeug.exceptions import HTTPException
 
-from bot.web import oit_form, overview, review, session, signin
+from bot.web import matrix, oit_form, overview, review, session, signin
+from bot.web.session import page
 from models.oit.report import link_secret
 
 CSP = (
@@ -28,6 +30,14 @@ def secure_headers(response):
     return response
 
 
+def in_thai(error: HTTPException):
+    """A refusal on a web page is a Thai page; elsewhere (the webhook) the usual answer."""
+    if not request.path.startswith("/web"):
+        return error
+    known = error.description if error.description and not error.description.isascii() else None
+    return page("problem.html", error.code or 500, text=known or "ไม่พบหน้านี้หรือทำรายการนี้ไม่ได้")
+
+
 def init_app(app: Flask) -> None:
     app.secret_key = link_secret(app.config.get("SECRET_KEY"), app.config["LINE_CHANNEL_SECRET"])
     app.config.update(
@@ -41,4 +51,6 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(overview.blueprint)
     app.register_blueprint(review.blueprint)
     app.register_blueprint(oit_form.blueprint)
+    app.register_blueprint(matrix.blueprint)
+    app.register_error_handler(HTTPException, in_thai)
     app.after_request(secure_headers)

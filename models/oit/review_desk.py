@@ -54,6 +54,15 @@ def queue(session: Session, province_ids: list[int], limit: int = 20) -> tuple[l
     return [_detail(session, row, agency) for row, agency in rows], total
 
 
+def one(session: Session, submission_id: int, province_ids: set[int]) -> Waiting | None:
+    """One submission with its details, only when its agency is in one of these provinces."""
+    row = session.get(Submission, submission_id)
+    agency = session.get(Agency, row.agency_id) if row else None
+    if agency is None or agency.province_id not in province_ids:
+        return None
+    return _detail(session, row, agency)
+
+
 def _detail(session: Session, row: Submission, agency: Agency) -> Waiting:
     item = session.scalar(
         select(FrameworkItem).where(

@@ -1,0 +1,105 @@
+"""The matrix: a coordinator's province as agencies × items, each cell coloured by status,
+filtered by group kind, district and status; a cell opens its submission (links, checker
+verdicts, earlier reviews). The same view downloads as CSV (UTF-8 with BOM, so Excel shows
+Thai) or XLSX."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint, Response, abort, g, request
+
+from bot.db import get_db
+from bot.web.session import page, signed_in
+from models.base import local_today, utcnow
+from models.oit import review_desk
+from models.oit.matrix import LABELS, Matrix, matrix
+from models.oit.summary import GROUP_KINDS
+from models.registry.tables import Province
+
+blueprint = Blueprint("web_matrix", __name__, url_prefix="/web")
+KINDS = {"regional": "ส่วนภูมิภาค", "local": "อปท."}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _view() -> tuple[Province, dict, Matrix | None]:
+    """The province asked for (one the person coordinates) and the filters, as given."""
+    if not g.user.provinces:
+        abort(403, "หน้านี้สำหรับผู้ประสานงานจังหวัด")
+    wanted = request.args.get("province", type=int)
+    province = next((p for p in g.user.provinces if p.id == wanted), g.user.provinces[0])
+    filters = {
+        "kind": request.args.get("kind") if request.args.get("kind") in GROUP_KINDS else None,
+        "district": (request.args.get("district") or "")[:100] or None,
+        "status": request.args.get("status") if request.args.get("status") in LABELS else None,
+    }
+    with get_db().session() as db:
+        found = matrix(db, db.merge(province, load=False), local_today(utcnow()), **filters)
+        db.expunge_all()
+    return province, filters, found
+
+
+@blueprint.get("/matrix")
+@signed_in
+def view():
+    province, filters, found = _view()
+    query = request.query_string.decode()
+    return page(
+        "matrix.html", user=g.user, province=province, filters=filters, m=found, labels=LABELS,
+        kinds=KINDS, query=query,
+    )  # fmt: skip
+
+
+def table(found: Matrix) -> list[list[str]]:
+    header = ["รหัส", "หน่วยงาน", "อำเภอ", *found.codes]
+    body = [
+        [a.code, a.name, a.district or "", *(LABELS[cells[c]] for c in found.codes)]
+        for a, cells, _ in found.rows
+    ]
+    return [header, *body]
+
+
+@blueprint.get("/matrix.csv")
+@signed_in
+def as_csv():
+    province, _, found = _view()
+    out = io.StringIO()
+    csv.writer(out).writerows(table(found) if found else [])
+    name = f"oit-matrix-{province.id}.csv"
+    return Response(
+        "\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )  # fmt: skip
+
+
+@blueprint.get("/matrix.xlsx")
+@signed_in
+def as_xlsx():
+    from openpyxl import Workbook
+
+    province, _, found = _view()
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "OIT"
+    for row in table(found) if found else []:
+        sheet.append(row)
+    sheet.freeze_panes = "C2"
+    out = io.BytesIO()
+    book.save(out)
+    name = f"oit-matrix-{province.id}.xlsx"
+    return Response(
+        out.getvalue(), mimetype=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )  # fmt: skip
+
+
+@blueprint.get("/submission/<int:submission_id>")
+@signed_in
+def submission(submission_id: int):
+    with get_db().session() as db:
+        found = review_desk.one(db, submission_id, {p.id for p in g.user.provinces})
+        db.expunge_all()
+    if found is None:
+        return page("problem.html", 404, user=g.user, text="ไม่พบรายการนี้ในจังหวัดของคุณ")
+    return page("submission.html", user=g.user, w=found)
