@@ -40,6 +40,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/faq_eval.py
 	$(BIN)/python bench/parse_cost.py
 	$(BIN)/python bench/national_reminders.py
+	$(BIN)/python bench/web_pages.py
 
 clean:
 	rm -rf $(VENV) instance

@@ -32,17 +32,19 @@ AGENCIES, RUNS = 250, 30
 TODAY = dt.date(2027, 5, 15)  # after all three phase deadlines, so the honour list is computed
 
 
-def build(session) -> Province:
+def build(session, fiscal_year: int = 2568) -> Province:
+    """A province of AGENCIES agencies with submissions and history in one round."""
     frameworks = {f.fiscal_year: f for f, _ in load_shipped(session)}
-    framework = frameworks[2568]
-    province = Province(name="ทดสอบ", fiscal_year=2568)
+    framework = frameworks[fiscal_year]
+    province = Province(name="ทดสอบ", fiscal_year=fiscal_year)
     session.add(province)
     session.flush()
     for number, deadline in enumerate(
         (dt.date(2027, 1, 31), dt.date(2027, 3, 31), dt.date(2027, 4, 30)), start=1
     ):
         session.add(
-            Phase(province_id=province.id, fiscal_year=2568, number=number, title=f"ระยะ {number}",
+            Phase(province_id=province.id, fiscal_year=fiscal_year, number=number,
+                  title=f"ระยะ {number}",
                   deadline=deadline)
         )  # fmt: skip
     session.execute(

@@ -13,22 +13,19 @@ from functools import partial
 
 from itsdangerous import URLSafeTimedSerializer
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from models.numbers import to_ascii
 from models.oit import progress
 from models.oit.progress import end_of_day_utc
-from models.oit.submissions import APPROVED, FIX, MISSING, PENDING, Submission
-from models.registry.agency_names import KIND_LABELS
+from models.oit.report_sheets import MARKS, fill_workbook
+from models.oit.submissions import MISSING, Submission, ToolScore
+from models.registry.agency_names import KIND_LABELS, LOCAL_KINDS
 from models.registry.tables import Agency, Province
 from models.year.calendar import BE_OFFSET, thai_date, thai_month
 from models.year.frameworks import active_framework
 
-MARKS = {APPROVED: "ผ่าน", PENDING: "รอตรวจ", FIX: "แก้ไข", MISSING: ""}
-FILLS = {APPROVED: "C8E6C9", PENDING: "FFF59D", FIX: "FFCDD2", MISSING: "EEEEEE"}
-TOTALS = {"ผ่าน": APPROVED, "รอตรวจ": PENDING, "แก้ไข": FIX, "ยังไม่ส่ง": MISSING}
 MONTH = re.compile(r"([0-9]{4})-([0-9]{1,2})")
 MONTH_USAGE = "ใช้ ปปปป-ดด (YYYY-MM) เช่น 2569-11 (พ.ศ.) หรือ 2026-11"
 LINK_SALT = "monthly-report"  # links already sent in chats verify only with this salt
@@ -88,14 +85,9 @@ def be_month(month: str) -> str:
 
 
 def file_name(month: str) -> str:
-    """ita-oit-2569-11.xlsx: the file name the CLI and the download use."""
+    """ita-oit-2569-11.xlsx: the file name the CLI and the download use, its month in Buddhist
+    Era; ASCII only, so it goes into a Content-Disposition header as it is."""
     return f"ita-oit-{be_month(month)}.xlsx"
-
-
-def sheet_title(month: str) -> str:
-    """พ.ย. 2569, the sheet's name."""
-    year, number = (int(part) for part in month.split("-"))
-    return thai_date(dt.date(year, number, 1)).split(" ", 1)[1]
 
 
 def month_end(month: str) -> dt.date:
@@ -129,16 +121,38 @@ def matrix(session: Session, province: Province, as_of: dt.date):
     return framework, codes, [(a, status[a.id]) for a in agencies]
 
 
+def scores_as_of(
+    session: Session, agencies: list[Agency], framework_id: int, day: dt.date
+) -> dict[int, dict[str, float]]:
+    """{agency id: {"IIT": …, "EIT": …}} as known at the end of `day`: a score reported by chat
+    after it is left out (what stood before is not kept), the import's columns are kept."""
+    scores = progress.tool_scores(session, {a.id: a for a in agencies}, framework_id)
+    later = session.execute(
+        select(ToolScore.agency_id, ToolScore.tool).where(
+            ToolScore.framework_id == framework_id,
+            ToolScore.agency_id.in_(list(scores)),
+            ToolScore.recorded_at >= end_of_day_utc(day),
+        )
+    )
+    for agency_id, tool in later:
+        scores[agency_id].pop(tool, None)
+    return scores
+
+
 @dataclass
 class ReportLine:
-    """One agency's row, in plain values."""
+    """One agency's row, in plain values; a score is None when it is not known."""
 
     code: str
     name: str
     kind: str
     marks: list[str]  # one status per item code
     counts: dict[str, int]
-    score: float
+    score: float  # the simulated OIT
+    iit: float | None = None
+    eit: float | None = None
+    total: float | None = None  # the simulated total, only when IIT and EIT are both known
+    local: bool = False  # a local government (อปท.), on its own sheet
 
 
 @dataclass
@@ -155,41 +169,31 @@ class ReportData:
 def report_rows(
     session: Session, province: Province, month: str, today: dt.date | None = None
 ) -> ReportData:
-    """The matrix as plain values, so the workbook is built after the transaction ends."""
+    """The matrix and the scores as plain values, so the workbook is built after the
+    transaction ends."""
     end = month_end(month)
     as_of = today if today is not None and today < end else None
     framework, codes, rows = matrix(session, province, end)
+    scores = scores_as_of(session, [agency for agency, _ in rows], framework.id, end)
     lines = []
     for agency, marks in rows:
         states = [marks.get(code, MISSING) for code in codes]
         counts = {key: states.count(key) for key in MARKS}
         kind = KIND_LABELS.get(agency.kind, agency.kind)
-        score = progress.oit_score(framework, counts)
-        lines.append(ReportLine(agency.code, agency.name, kind, states, counts, score))
+        tools = scores[agency.id]
+        simulated = progress.simulate(framework, counts, tools)
+        line = ReportLine(agency.code, agency.name, kind, states, counts, simulated.oit,
+                          tools.get("IIT"), tools.get("EIT"), simulated.total,
+                          agency.kind in LOCAL_KINDS)  # fmt: skip
+        lines.append(line)
     return ReportData(province.name, month, list(codes), lines, as_of)
 
 
 def build_workbook(data: ReportData) -> bytes:
-    """The XLSX bytes: one row per agency, one column per item, and the simulated OIT score."""
+    """The XLSX bytes: a summary, then regional agencies and local governments on sheets of
+    their own (one row per agency, one column per item, the scores, a province totals row)."""
     book = Workbook()
-    sheet = book.active
-    sheet.title = sheet_title(data.month)
-    when = f"วันที่ {thai_date(data.as_of)}" if data.as_of else f"สิ้นเดือน{thai_month(data.month)}"
-    sheet.append([f"จังหวัด{data.province} ความคืบหน้า OIT ณ {when} (ข้อมูลจากบอท ITA)"])
-    header = ["รหัส", "หน่วยงาน", "ประเภท", *data.codes, *TOTALS, "OIT จำลอง"]
-    sheet.append(header)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for line in data.lines:
-        totals = [line.counts[state] for state in TOTALS.values()]
-        sheet.append([line.code, line.name, line.kind, *(MARKS[m] for m in line.marks), *totals,
-                      line.score])  # fmt: skip
-        for offset, state in enumerate(line.marks):
-            colour = FILLS[state]
-            sheet.cell(sheet.max_row, 4 + offset).fill = PatternFill("solid", fgColor=colour)
-    sheet.append([])
-    sheet.append(["คะแนน OIT จำลองเป็นการประมาณการจากผลตรวจของจังหวัด ไม่ใช่ผลทางการของ ป.ป.ช."])
-    sheet.column_dimensions["B"].width = 48
+    fill_workbook(book, data)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
