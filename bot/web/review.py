@@ -24,12 +24,16 @@ blueprint = Blueprint("web_review", __name__, url_prefix="/web")
 def desk():
     if not g.user.provinces:
         return page("problem.html", 403, user=g.user, text="หน้านี้สำหรับผู้ประสานงานจังหวัด")
+    return desk_page(request.args.get("done", "")[:200])
+
+
+def desk_page(done: str):
     with get_db().session() as db:
         waiting, total = review_desk.queue(db, [p.id for p in g.user.provinces])
         db.expunge_all()
     return page(
         "review.html", user=g.user, waiting=waiting, total=total,
-        reasons=review_desk.COMMON_REASONS, done=request.args.get("done", ""),
+        reasons=review_desk.COMMON_REASONS, done=done,
     )  # fmt: skip
 
 
@@ -55,4 +59,6 @@ def decide(submission_id: int):
         for to, text in told.pushes:
             enqueue_push(db, to, [text_message(text)])
         done = f"{agency.code} {row.item_code} {'ผ่าน' if outcome == APPROVED else 'ส่งกลับแก้ไข'}"
+    if request.headers.get("HX-Request"):  # htmx: the desk with the next link, one request
+        return desk_page(done)
     return redirect(url_for("web_review.desk", done=done))

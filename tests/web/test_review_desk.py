@@ -75,3 +75,18 @@ def test_a_replaced_link_is_not_reviewed(client, bot, submitted, db):
     submitted(f"O1 {SITE}/structure-2")
     assert decide(client, path, outcome="approved").status_code == 409
     assert text_of(submitted("รอตรวจ", COORDS, COORDINATOR))
+
+
+def test_with_htmx_a_verdict_returns_the_next_link_in_one_request(client, bot, submitted, db):
+    signed_in(client, bot)
+    page = client.get("/web/review")
+    path = desk_path(client, "O1")
+    answer = client.post(
+        path,
+        data={"csrf": csrf_of(page.data), "outcome": "approved"},
+        headers={"HX-Request": "true"},
+    )
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and 'id="desk"' in html, "no redirect: the desk itself"
+    assert "บันทึกแล้ว: L004 O1 ผ่าน" in html and "· O2 " in html, "the next link is shown"
+    assert current(db)["O1"][1] == "approved"

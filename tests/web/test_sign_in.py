@@ -105,19 +105,20 @@ def test_sign_out_needs_the_form_token_and_ends_the_session(client, bot):
     assert client.get("/web/home").status_code == 302
 
 
-def test_headers_forbid_inline_code_and_referers_and_cookies_are_guarded(client, bot):
+def test_headers_forbid_inline_code_and_referers_and_cookies_are_guarded(client, bot, say):
     path, _ = link_for(bot)
     page = client.get(path)
     policy = page.headers["Content-Security-Policy"]
-    assert "unsafe-inline" not in policy and "script-src" not in policy.replace(
-        "default-src 'none'", ""
-    )
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert "default-src 'none'" in policy and "script-src 'self';" in policy
     assert page.headers["Referrer-Policy"] == "no-referrer"
     cookie = page.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
-    assert "<script" not in page.get_data(as_text=True) and "style=" not in page.get_data(
-        as_text=True
-    )
+    signed_in(client, bot)
+    for url in ("/web/home", "/web/review", "/web/matrix", path):
+        html = client.get(url).get_data(as_text=True)
+        assert "<script>" not in html and "style=" not in html and " hx-on" not in html, url
+    assert '"includeIndicatorStyles": false' in client.get("/web/review").get_data(as_text=True)
 
 
 def test_the_token_never_reaches_a_log(client, bot, caplog):
