@@ -11,7 +11,7 @@ from models.base import local_today
 from models.faq import questions
 from models.faq.entries import OpenQuestion, askers
 from models.faq.files import MAX_ANSWER
-from models.line_text import TEXT_LIMIT, cut, pack, units
+from models.line_text import cut, pack
 from models.numbers import WHOLE, parse_int
 from models.year.calendar import thai_date
 
@@ -63,8 +63,8 @@ def answer(ctx: Context, args: str) -> Reply:
     if refusal or not text:
         return refusal or Reply.text(usage)
     asker, _ = askers(ctx.session, [row])[row.id]
-    sent = f"คำตอบจากผู้ประสานงานจังหวัด ถึง {asker}:\n“{cut(row.text, 200)}”\n{text}"
-    if units(sent) > TEXT_LIMIT or len(text) > questions.ANSWER_LIMIT:
+    sent = questions.answer_message(asker, row, text)
+    if sent is None:
         return Reply.text(  # refused before anything is marked: LINE would refuse it too
             f"คำตอบยาวเกินไป (ยาวได้ไม่เกิน {questions.ANSWER_LIMIT:,} ตัวอักษร อีโมจินับเป็น 2) "
             f"โปรดย่อแล้วส่ง ตอบ #{row.id} <คำตอบ> ใหม่"

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from models.faq.entries import OpenQuestion, add_answered
 from models.faq.files import MAX_ANSWER
+from models.line_text import TEXT_LIMIT, cut, units
 from models.registry import roles
 from models.registry.tables import Province
 from models.year.calendar import thai_date
@@ -39,6 +40,15 @@ def waiting(
         return [], 0
     total = session.scalar(select(func.count()).select_from(OpenQuestion).where(*open_here))
     return list(rows), total
+
+
+def answer_message(asker: str, row: OpenQuestion, text: str) -> str | None:
+    """What the asker is sent (who answers, their question's head, the answer), or None when
+    LINE would refuse it as too long, so nothing is marked answered."""
+    sent = f"คำตอบจากผู้ประสานงานจังหวัด ถึง {asker}:\n“{cut(row.text, 200)}”\n{text}"
+    if units(sent) > TEXT_LIMIT or len(text) > ANSWER_LIMIT:
+        return None
+    return sent
 
 
 def answer(session: Session, row: OpenQuestion, text: str, by: str | None, now: datetime) -> None:
