@@ -59,6 +59,36 @@ def decide(submission_id: int):
         for to, text in told.pushes:
             enqueue_push(db, to, [text_message(text)])
         done = f"{agency.code} {row.item_code} {'ผ่าน' if outcome == APPROVED else 'ส่งกลับแก้ไข'}"
+    return after(done)
+
+
+def after(done: str):
     if request.headers.get("HX-Request"):  # htmx: the desk with the next link, one request
         return desk_page(done)
     return redirect(url_for("web_review.desk", done=done))
+
+
+@blueprint.post("/review/approve-selected")
+@signed_in
+def approve_selected():
+    """Several links approved at once; each agency's admins get one message for theirs."""
+    chosen = [int(i) for i in request.form.getlist("ids") if i.isdigit()][:100]
+    now, by, provinces = utcnow(), g.user.line_user_id, {p.id for p in g.user.provinces}
+    by_agency: dict[int, tuple] = {}
+    with get_db().session() as db:
+        for number in chosen:
+            found = review.submission_in(db, number, provinces)
+            if found is None or not review.still_current(found[0]):
+                continue
+            row, agency = found
+            review.decide(db, row, APPROVED, "", by, now)
+            by_agency.setdefault(agency.id, (agency, []))[1].append(row)
+        limit = current_app.config["PERSON_NOTICES_PER_DAY"]
+        for agency, rows in by_agency.values():
+            told = outcomes.tell_review(db, agency, rows, now, limit, by, None)
+            for to, text in told.pushes:
+                enqueue_push(db, to, [text_message(text)])
+        count = sum(len(rows) for _, rows in by_agency.values())
+    skipped = len(chosen) - count
+    done = f"ผ่าน {count} รายการ" + (f" (ข้าม {skipped} รายการที่มีลิงก์ใหม่แล้ว)" if skipped else "")
+    return after(done)

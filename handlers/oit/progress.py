@@ -51,6 +51,9 @@ def agency_meant(
     return Reply.text(usage or f"วิธีใช้: {command} <รหัสหรือชื่อหน่วยงาน>", quote=True)
 
 
+WEB_FORM = "ส่งหลายข้อพร้อมกันได้ในแบบฟอร์มบนเว็บ: พิมพ์ เว็บ ในแชตส่วนตัวกับบอท"
+
+
 def status(ctx: Context, args: str) -> Reply:
     """ดูความคืบหน้าการส่งลิงก์ OIT ของหน่วยงาน และคะแนนจำลอง
     สถานะ (หน่วยงานของฉัน) หรือ สถานะ <รหัสหรือชื่อหน่วยงาน>"""
@@ -68,14 +71,17 @@ def status(ctx: Context, args: str) -> Reply:
     if sim.total is not None:
         extra.append(f"คะแนนรวมจำลอง {sim.total:.2f} ({sim.label})")
     extra.append(ESTIMATE)
+    person = roles.person(ctx.session, ctx.event.user_id) if ctx.event.user_id else None
+    admin = person is not None and roles.administers(ctx.session, person, agency)
+    if admin and todo and ctx.event.is_group:  # a pointer only: links are given one-to-one
+        extra.append(WEB_FORM)
     submitted = sum(counts.values()) - counts[MISSING]
     alt = (
         f"{agency.name}: ส่งแล้ว {submitted} ข้อ ยังไม่ส่ง {counts[MISSING]} ข้อ "
         f"(ผ่าน {counts[APPROVED]} รอตรวจ {counts[PENDING]} ต้องแก้ไข {counts[FIX]})"
     )
     messages = [flex(alt, status_card(agency.name, counts, todo, extra))]
-    person = roles.person(ctx.session, ctx.event.user_id) if ctx.event.user_id else None
-    if person and roles.administers(ctx.session, person, agency):
+    if admin:
         news = untold(ctx.session, agency.id, ctx.now)
         if news:
             messages.append(text_message(held.HEADER + "\n" + "\n".join(news)))

@@ -56,3 +56,11 @@ def test_another_agency_and_a_coordinator_without_agencies_get_nothing(client, b
     assert refused.status_code == 404
     assert client.post(FORM, data={"item-O1": f"{SITE}/x"}).status_code == 400, "no CSRF"
     assert current(db) == {}
+
+
+def test_the_groups_status_points_admins_to_the_form_without_a_link(say):
+    import json
+
+    card = json.dumps(say("สถานะ")[0], ensure_ascii=False)
+    assert "พิมพ์ เว็บ ในแชตส่วนตัวกับบอท" in card
+    assert "/web/sign-in" not in card and "?t=" not in card, "never a sign-in link in a group"

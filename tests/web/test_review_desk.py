@@ -90,3 +90,19 @@ def test_with_htmx_a_verdict_returns_the_next_link_in_one_request(client, bot, s
     assert answer.status_code == 200 and 'id="desk"' in html, "no redirect: the desk itself"
     assert "บันทึกแล้ว: L004 O1 ผ่าน" in html and "· O2 " in html, "the next link is shown"
     assert current(db)["O1"][1] == "approved"
+
+
+def test_several_links_approved_at_once_tell_the_admin_once(client, bot, submitted, db):
+    signed_in(client, bot)
+    html = client.get("/web/review").get_data(as_text=True)
+    ids = re.findall(r'name="ids" value="(\d+)"', html)
+    assert len(ids) == 2
+    page = client.get("/web/review")
+    answer = client.post(
+        "/web/review/approve-selected", data={"csrf": csrf_of(page.data), "ids": ids}
+    )
+    assert answer.status_code == 302 and "2" in answer.location
+    assert {current(db)[c][1] for c in ("O1", "O2")} == {"approved"}
+    told = text_of(submitted("สถานะ"))
+    assert "O1 ผ่าน" in told and "O2 ผ่าน" in told
+    assert told.count("ผลตรวจลิงก์ OIT") == 1, "one message for both"
