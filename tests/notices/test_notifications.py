@@ -244,15 +244,16 @@ def test_monthly_report_link_and_cli_serve_the_same_matrix(demo, db, runner, cli
     result = runner.invoke(args=["report", "--province", "สิงห์บุรี", "--month", "2026-11",
                                  "--out", str(out)])  # fmt: skip
     assert result.exit_code == 0, result.output
-    sheet = load_workbook(out).active
-    assert sheet.cell(2, 4).value == "O1" and sheet.max_row >= 42
+    book = load_workbook(out)
+    regional, local = book.worksheets[1], book.worksheets[2]
+    assert regional.cell(2, 4).value == "O1" and regional.max_row + local.max_row >= 44
     with demo.app_context():
         url = report_url(demo, 1, "2026-11")
     answer = client.get(url.split("127.0.0.1:8000")[1])
     assert answer.status_code == 200
-    served = load_workbook(io.BytesIO(answer.data)).active
-    assert [list(r) for r in served.iter_rows(values_only=True)] == [
-        list(r) for r in sheet.iter_rows(values_only=True)
+    served = load_workbook(io.BytesIO(answer.data))
+    assert [[list(r) for r in s.iter_rows(values_only=True)] for s in served.worksheets] == [
+        [list(r) for r in s.iter_rows(values_only=True)] for s in book.worksheets
     ]
     assert answer.headers["Content-Type"].startswith("application/vnd.openxmlformats")
     assert client.get("/reports/not-a-token").status_code == 404

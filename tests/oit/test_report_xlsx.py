@@ -136,8 +136,13 @@ def test_regional_agencies_and_local_governments_are_on_sheets_of_their_own(runn
 
 def test_each_sheet_ends_with_the_province_totals_row(runner, db):
     seed(runner)
-    add_links(db, {"R001": {"O1": "approved", "O2": "pending"}, "R002": {"O1": "approved"},
-                   "R003": {"O2": "fix"}, "L001": {"O1": "approved", "O3": "approved"}})  # fmt: skip
+    links = {
+        "R001": {"O1": "approved", "O2": "pending"},
+        "R002": {"O1": "approved"},
+        "R003": {"O2": "fix"},
+        "L001": {"O1": "approved", "O3": "approved"},
+    }
+    add_links(db, links)
     _, book = book_of(db)
     for name, agencies, approved_o1 in ((SHEETS[1], 18, 2), (SHEETS[2], 22, 1)):
         sheet = book[name]
