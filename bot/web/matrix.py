@@ -15,7 +15,7 @@ from bot.web.session import page, signed_in
 from models.base import local_today, utcnow
 from models.oit import review_desk
 from models.oit.matrix import LABELS, Matrix, matrix
-from models.oit.summary import GROUP_KINDS
+from models.oit.summary import GROUP_KINDS, overview
 from models.registry.tables import Province
 
 blueprint = Blueprint("web_matrix", __name__, url_prefix="/web")
@@ -60,38 +60,47 @@ def table(found: Matrix) -> list[list[str]]:
     return [header, *body]
 
 
-@blueprint.get("/matrix.csv")
+def download(rows: list[list[str]], name: str, kind: str) -> Response:
+    """A table as CSV (UTF-8 with a BOM, so Excel shows Thai) or XLSX (headings frozen)."""
+    if kind == "csv":
+        out = io.StringIO()
+        csv.writer(out).writerows(rows)
+        body, mimetype = "\ufeff" + out.getvalue(), "text/csv; charset=utf-8"
+    else:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "OIT"
+        for row in rows:
+            sheet.append(row)
+        sheet.freeze_panes = "C2"
+        out = io.BytesIO()
+        book.save(out)
+        body, mimetype = out.getvalue(), XLSX
+    disposition = f'attachment; filename="{name}.{kind}"'
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": disposition})
+
+
+@blueprint.get("/matrix.<any(csv, xlsx):kind>")
 @signed_in
-def as_csv():
+def export(kind: str):
     province, _, found = _view()
-    out = io.StringIO()
-    csv.writer(out).writerows(table(found) if found else [])
-    name = f"oit-matrix-{province.id}.csv"
-    return Response(
-        "\ufeff" + out.getvalue(), mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )  # fmt: skip
+    return download(table(found) if found else [], f"oit-matrix-{province.id}", kind)
 
 
-@blueprint.get("/matrix.xlsx")
+@blueprint.get("/honour.<any(csv, xlsx):kind>")
 @signed_in
-def as_xlsx():
-    from openpyxl import Workbook
-
-    province, _, found = _view()
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "OIT"
-    for row in table(found) if found else []:
-        sheet.append(row)
-    sheet.freeze_panes = "C2"
-    out = io.BytesIO()
-    book.save(out)
-    name = f"oit-matrix-{province.id}.xlsx"
-    return Response(
-        out.getvalue(), mimetype=XLSX,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )  # fmt: skip
+def honour(kind: str):
+    """The agencies complete on time at every passed phase deadline (the honour list)."""
+    province, _, _ = _view()
+    with get_db().session() as db:
+        seen = overview(db, db.merge(province, load=False), None, local_today(utcnow()))
+        rows = [["รหัส", "หน่วยงาน", "อำเภอ"]]
+        if seen is not None and seen.per_phase:
+            honoured = sorted((seen.agencies[a] for a in seen.honour), key=lambda a: a.code)
+            rows += [[a.code, a.name, a.district or ""] for a in honoured]
+    return download(rows, f"oit-honour-{province.id}", kind)
 
 
 @blueprint.get("/submission/<int:submission_id>")

@@ -57,3 +57,13 @@ def test_admins_have_no_matrix_and_see_a_thai_refusal(client, bot):
     assert refused.status_code == 403 and "ผู้ประสานงาน" in refused.get_data(as_text=True)
     assert client.get("/web/matrix.csv").status_code == 403
     assert client.get("/web/submission/1").status_code == 404
+
+
+def test_the_honour_list_downloads_with_its_heading(client, bot, say):
+    signed_in(client, bot)
+    csv = client.get("/web/honour.csv")
+    assert csv.status_code == 200 and csv.data.startswith("\ufeff".encode())
+    assert csv.data.decode("utf-8-sig").splitlines()[0] == "รหัส,หน่วยงาน,อำเภอ"
+    book = load_workbook(io.BytesIO(client.get("/web/honour.xlsx").data))
+    assert book.active["B1"].value == "หน่วยงาน"
+    assert "/web/honour.xlsx" in client.get("/web/matrix").get_data(as_text=True)
