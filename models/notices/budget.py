@@ -14,7 +14,8 @@ from models.notices.candidates import Candidate, candidates_between
 from models.notices.limits import DIGEST_KEY
 from models.queues.leases import PROBABLY_SENT, SENT
 from models.queues.outbox import OutboxMessage
-from models.registry.chats import Group
+from models.registry.chats import Group, Person
+from models.registry.tables import ChatSetup, RoleGrant
 
 DEFAULT_GROUP_SIZE = 40  # until LINE has told us the group's member count
 UNPLANNED_KEY = "notice_failure"  # keyed (once a day) but not in the plan: counted as spent
@@ -121,3 +122,31 @@ def line_extra(session: Session, at: dt.datetime) -> int:
     so the month is never taken as emptier than LINE says."""
     check = line_check(session, at)
     return 0 if check is None else max(0, check[0] - check[1])
+
+
+def province_spend(
+    session: Session, province_id: int, start_utc: dt.datetime, until_utc: dt.datetime
+) -> int:
+    """Messages the bot's pushes cost in [start, until) for one province: to its groups, and
+    one-to-one to the people who hold a role there (its share of the channel's month)."""
+    groups = (
+        select(Group.line_group_id)
+        .join(ChatSetup, ChatSetup.group_id == Group.id)
+        .where(ChatSetup.province_id == province_id)
+    )
+    people = (
+        select(Person.line_user_id)
+        .join(RoleGrant, RoleGrant.person_id == Person.id)
+        .where(RoleGrant.province_id == province_id)
+    )
+    return int(
+        session.scalar(
+            select(func.coalesce(func.sum(OutboxMessage.recipients), 0)).where(
+                OutboxMessage.method == "push",
+                OutboxMessage.status.in_([SENT, PROBABLY_SENT]),
+                OutboxMessage.sent_at >= start_utc,
+                OutboxMessage.sent_at < until_utc,
+                or_(OutboxMessage.to.in_(groups), OutboxMessage.to.in_(people)),
+            )
+        )
+    )

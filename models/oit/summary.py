@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from models.base import local_today
 from models.oit import progress
 from models.oit.context import current_phase
 from models.oit.records import natural_key
-from models.oit.submissions import APPROVED, MISSING
+from models.oit.submissions import APPROVED, MISSING, Submission
 from models.registry.agency_names import LOCAL_KINDS
 from models.registry.tables import Agency, Province
 from models.year import Phase
@@ -140,3 +141,39 @@ def on_time_by_phase(
     return [
         (p, progress.complete_by(session, ids, framework_id, total, p.deadline)) for p in passed
     ]
+
+
+def weekly_trend(
+    session: Session, province: Province, today: dt.date, weeks: int = 12
+) -> list[tuple[dt.date, int, int]]:
+    """(Monday, items sent that week, items approved that week) for the last `weeks` weeks of
+    the province's round, oldest first: the overview's trend chart."""
+    framework = active_framework(session, province, today)
+    monday = today - dt.timedelta(days=today.weekday())
+    starts = [monday - dt.timedelta(weeks=n) for n in range(weeks - 1, -1, -1)]
+    if framework is None:
+        return [(s, 0, 0) for s in starts]
+    ids = select(Agency.id).where(Agency.province_id == province.id)
+    first = progress.end_of_day_utc(starts[0] - dt.timedelta(days=1))
+    rows = session.execute(
+        select(Submission.created_at, Submission.reviewed_at, Submission.review).where(
+            Submission.framework_id == framework.id,
+            Submission.agency_id.in_(ids),
+            or_(Submission.created_at >= first, Submission.reviewed_at >= first),
+        )
+    ).all()
+    sent, approved = [0] * weeks, [0] * weeks
+
+    def week_of(at: dt.datetime | None) -> int | None:
+        if at is None:
+            return None
+        day = local_today(at)
+        index = (day - starts[0]).days // 7
+        return index if 0 <= index < weeks else None
+
+    for created, reviewed, review in rows:
+        if (n := week_of(created)) is not None:
+            sent[n] += 1
+        if review == APPROVED and (n := week_of(reviewed)) is not None:
+            approved[n] += 1
+    return list(zip(starts, sent, approved, strict=True))
