@@ -54,6 +54,8 @@ def from_environment(instance_path: str) -> dict:
         "MEMBER_COUNT_TTL_HOURS": _int("MEMBER_COUNT_TTL_HOURS", 24),
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "SECRET_KEY": os.environ.get("SECRET_KEY", ""),
+        "LINE_LOGIN_CHANNEL_ID": os.environ.get("LINE_LOGIN_CHANNEL_ID", ""),
+        "LINE_LOGIN_CHANNEL_SECRET": os.environ.get("LINE_LOGIN_CHANNEL_SECRET", ""),
         "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL") or "http://127.0.0.1:8000",
         "QUIET_HOURS_START": _int("QUIET_HOURS_START", 18),
         "QUIET_HOURS_END": _int("QUIET_HOURS_END", 8),
@@ -82,6 +84,7 @@ STAND_IN_NOT_LOCAL = (
     " not this machine. Set LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN to use LINE,"
     " or unset LINE_API_BASE_URL."
 )
+LOCAL_LOGIN_CHANNEL = "1000000001"
 NO_SECRET_KEY = (
     "ตั้งค่า SECRET_KEY (ข้อความสุ่มยาว ๆ) ก่อนเริ่มบอทกับ LINE จริง: ใช้ลงนามการเข้าสู่หน้าเว็บ\n"
     "Set SECRET_KEY (a long random string) before starting with real LINE credentials: "
@@ -123,6 +126,9 @@ def settle_line(cfg: dict) -> None:
         raise ConfigError(STAND_IN_NOT_LOCAL.format(host=host))
     cfg["LINE_CHANNEL_SECRET"] = local_secret(Path(cfg["LOCAL_LINE_SECRET_FILE"]))
     cfg["LINE_CHANNEL_ACCESS_TOKEN"] = LOCAL_TOKEN
+    if not cfg.get("LINE_LOGIN_CHANNEL_ID"):  # the stand-in serves LINE Login too
+        cfg["LINE_LOGIN_CHANNEL_ID"] = LOCAL_LOGIN_CHANNEL
+        cfg["LINE_LOGIN_CHANNEL_SECRET"] = cfg["LINE_CHANNEL_SECRET"] + "-login"
 
 
 def _warn_dead_report_links(public_base_url: str) -> None:

@@ -16,6 +16,7 @@ from werkzeug.serving import make_server
 
 from bot.dev.eventfactory import sign
 from bot.dev.fake_line_checks import MESSAGE_TYPES, utf16_len, validate_messages
+from bot.dev.fake_line_login import register_login
 from bot.dev.fake_line_state import BOT_USER_ID, FakeLineState
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ def create_fake_line_app(
     access_token: str | None = None,
 ) -> Flask:
     app = Flask("fake_line")
+    register_login(app, state)
 
     @app.before_request
     def check():

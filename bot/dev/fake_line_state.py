@@ -28,6 +28,7 @@ class FakeLineState:
             self.retry_keys: dict[str, dict] = {}
             self.member_counts: dict[str, int] = {}
             self.profiles: dict[str, str] = {}
+            self.login_user: str | None = None  # who LINE Login signs in (the stand-in's)
             self.group_names: dict[str, str] = {}
             self.friends: dict[str, bool] = {}  # users not listed: `default_friend`
             self.default_friend = False  # as on LINE: nobody is a friend until they add the bot

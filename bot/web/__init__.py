@@ -10,7 +10,7 @@ from flask import Flask, request
 from flask_compress import Compress
 from werkzeug.exceptions import HTTPException
 
-from bot.web import matrix, oit_form, overview, review, session, signin, waiting
+from bot.web import line_login, matrix, oit_form, overview, review, session, signin, waiting
 from bot.web.session import page
 from models.oit.report import link_secret
 
@@ -65,6 +65,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(oit_form.blueprint)
     app.register_blueprint(matrix.blueprint)
     app.register_blueprint(waiting.blueprint)
+    app.register_blueprint(line_login.blueprint)
     app.register_error_handler(HTTPException, in_thai)
     app.after_request(secure_headers)
     app.config.setdefault("COMPRESS_REGISTER", False)

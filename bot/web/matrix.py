@@ -8,9 +8,10 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, abort, g, request
+from flask import Blueprint, Response, abort, current_app, g, request
 
 from bot.db import get_db
+from bot.reports import report_url
 from bot.web.session import page, signed_in
 from models.base import local_today, utcnow
 from models.oit import review_desk
@@ -45,9 +46,11 @@ def _view() -> tuple[Province, dict, Matrix | None]:
 def view():
     province, filters, found = _view()
     query = request.query_string.decode()
+    month = local_today(utcnow()).strftime("%Y-%m")
+    workbook = report_url(current_app, province.id, month) + "?openExternalBrowser=1"
     return page(
         "matrix.html", user=g.user, province=province, filters=filters, m=found, labels=LABELS,
-        kinds=KINDS, query=query,
+        kinds=KINDS, query=query, workbook=workbook,
     )  # fmt: skip
 
 

@@ -59,6 +59,4 @@ def how_to():
     """The landing page of anyone not signed in."""
     if current() is not None:
         return redirect(url_for("web_overview.home"))
-    return page(
-        "problem.html", 401, text="เข้าสู่ระบบด้วยลิงก์จากบอท: พิมพ์ เว็บ ในแชตส่วนตัวกับบอท ITA แล้วเปิดลิงก์ที่ได้"
-    )
+    return page("landing.html", 401)

@@ -36,6 +36,11 @@ class Waiting:
     checks: list[str]  # what the link checker said, one line per link checked
     earlier: list[Submission]  # the item's earlier links that were reviewed, newest first
 
+    @property
+    def history(self) -> list[tuple[list[str], Submission]]:
+        """(links, submission) of the earlier reviewed links: the item's history."""
+        return [(urls_of(row), row) for row in self.earlier]
+
 
 def queue(session: Session, province_ids: list[int], limit: int = 20) -> tuple[list[Waiting], int]:
     """(the oldest `limit` links waiting in these provinces, how many wait in all)."""

@@ -67,3 +67,44 @@ def test_the_honour_list_downloads_with_its_heading(client, bot, say):
     book = load_workbook(io.BytesIO(client.get("/web/honour.xlsx").data))
     assert book.active["B1"].value == "หน่วยงาน"
     assert "/web/honour.xlsx" in client.get("/web/matrix").get_data(as_text=True)
+
+
+def test_the_monthly_committee_workbook_is_one_click_away(client, bot):
+    signed_in(client, bot)
+    html = client.get("/web/matrix").get_data(as_text=True)
+    link = html.split("/reports/", 1)[1].split('"', 1)[0]
+    assert link.endswith("?openExternalBrowser=1")
+    answer = client.get("/reports/" + link)
+    assert answer.status_code == 200 and answer.data[:2] == b"PK", "an XLSX file"
+
+
+def test_another_provinces_submission_is_out_of_reach(client, bot, db):
+    from models.oit import Submission
+    from models.registry import Agency, Province
+    from models.year import Framework
+
+    with db.session() as session:
+        other = Province(name="ลพบุรี", fiscal_year=2570)
+        session.add(other)
+        session.flush()
+        agency = Agency(province_id=other.id, code="X001", name="อบต.อื่น", kind="sao", extra="{}")
+        session.add(agency)
+        session.flush()
+        framework = session.query(Framework).filter_by(fiscal_year=2570).one()
+        row = Submission(agency_id=agency.id, framework_id=framework.id, item_code="O1",
+                         urls='["https://x.go.th/o1"]', submitted_by="Ux")  # fmt: skip
+        session.add(row)
+        session.flush()
+        number = row.id
+    signed_in(client, bot)
+    assert client.get(f"/web/submission/{number}").status_code == 404
+    page = client.get("/web/review")
+    assert "x.go.th" not in page.get_data(as_text=True)
+    from tests.web.test_sign_in import csrf_of
+
+    posted = client.post(
+        f"/web/review/{number}", data={"csrf": csrf_of(page.data), "outcome": "approved"}
+    )
+    assert posted.status_code == 404
+    with db.session() as session:
+        assert session.get(Submission, number).review == "pending"
