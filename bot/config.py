@@ -129,6 +129,7 @@ def settle_line(cfg: dict) -> None:
     if not cfg.get("LINE_LOGIN_CHANNEL_ID"):  # the stand-in serves LINE Login too
         cfg["LINE_LOGIN_CHANNEL_ID"] = LOCAL_LOGIN_CHANNEL
         cfg["LINE_LOGIN_CHANNEL_SECRET"] = cfg["LINE_CHANNEL_SECRET"] + "-login"
+    cfg.setdefault("LINE_LOGIN_BASE_URL", cfg["LINE_API_BASE_URL"])  # LINE's own hosts otherwise
 
 
 def _warn_dead_report_links(public_base_url: str) -> None:

@@ -37,7 +37,7 @@ def login():
         return page("problem.html", 404, text="ยังไม่ได้ตั้งค่า LINE Login: พิมพ์ เว็บ ในแชตส่วนตัวกับบอท")
     state, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
     session["login"] = {"state": state, "nonce": nonce}
-    base = current_app.config["LINE_API_BASE_URL"] or AUTHORIZE
+    base = current_app.config.get("LINE_LOGIN_BASE_URL") or AUTHORIZE
     query = {
         "response_type": "code", "client_id": current_app.config["LINE_LOGIN_CHANNEL_ID"],
         "redirect_uri": _callback_url(), "state": state, "scope": "openid profile",
@@ -57,7 +57,9 @@ def verified_user(id_token: str, nonce: str) -> str | None:
         )  # fmt: skip
     except jwt.InvalidTokenError:
         return None
-    if not nonce or not secrets.compare_digest(str(claims.get("nonce", "")), nonce):
+    if not nonce or not secrets.compare_digest(
+        str(claims.get("nonce", "")).encode(), nonce.encode()
+    ):
         return None
     return claims["sub"]
 
@@ -66,10 +68,11 @@ def verified_user(id_token: str, nonce: str) -> str | None:
 def callback():
     sent = session.pop("login", None) or {}
     state = request.args.get("state", "")
-    if not enabled() or not sent or not secrets.compare_digest(state, sent.get("state", "")):
+    expected = sent.get("state", "").encode()
+    if not enabled() or not sent or not secrets.compare_digest(state.encode(), expected):
         return page("problem.html", 400, text=FAILED)
     config = current_app.config
-    base = config["LINE_API_BASE_URL"] or TOKEN
+    base = config.get("LINE_LOGIN_BASE_URL") or TOKEN
     form = {
         "grant_type": "authorization_code", "code": request.args.get("code", "")[:200],
         "redirect_uri": _callback_url(), "client_id": config["LINE_LOGIN_CHANNEL_ID"],

@@ -106,7 +106,7 @@ def honour(kind: str):
     return download(rows, f"oit-honour-{province.id}", kind)
 
 
-@blueprint.get("/submission/<int:submission_id>")
+@blueprint.get("/submission/<int(max=2147483647):submission_id>")
 @signed_in
 def submission(submission_id: int):
     with get_db().session() as db:

@@ -5,7 +5,18 @@ the same way (one-to-one pushes queued in the outbox, or held for their group's 
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, redirect, request, url_for
+import re
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    get_flashed_messages,
+    redirect,
+    request,
+    url_for,
+)
 
 from bot.db import get_db
 from bot.web.session import page, signed_in
@@ -17,6 +28,7 @@ from models.oit.submissions import APPROVED, FIX
 from models.queues.outbox import enqueue_push
 
 blueprint = Blueprint("web_review", __name__, url_prefix="/web")
+ID = re.compile(r"[0-9]{1,9}")
 
 
 @blueprint.get("/review")
@@ -24,55 +36,70 @@ blueprint = Blueprint("web_review", __name__, url_prefix="/web")
 def desk():
     if not g.user.provinces:
         return page("problem.html", 403, user=g.user, text="หน้านี้สำหรับผู้ประสานงานจังหวัด")
-    return desk_page(request.args.get("done", "")[:200])
+    notes = get_flashed_messages(with_categories=True)
+    return desk_page(*(notes[-1][::-1] if notes else ("", "done")))
 
 
-def desk_page(done: str):
+def desk_page(done: str, kind: str = "done"):
     with get_db().session() as db:
         waiting, total = review_desk.queue(db, [p.id for p in g.user.provinces])
         db.expunge_all()
     return page(
         "review.html", user=g.user, waiting=waiting, total=total,
-        reasons=review_desk.COMMON_REASONS, done=done,
+        reasons=review_desk.COMMON_REASONS, done=done, kind=kind,
     )  # fmt: skip
 
 
-@blueprint.post("/review/<int:submission_id>")
+@blueprint.post("/review/<int(max=2147483647):submission_id>")
 @signed_in
 def decide(submission_id: int):
     outcome = request.form.get("outcome")
     reason = (request.form.get("reason") or request.form.get("common") or "").strip()
     if outcome not in (APPROVED, FIX) or (outcome == FIX and not reason):
-        return page("problem.html", 400, user=g.user, text="โปรดเลือกผ่าน หรือส่งกลับพร้อมเหตุผล")
-    now, by = utcnow(), g.user.line_user_id
-    with get_db().session() as db:
+        return refused(400, "โปรดเลือกผ่าน หรือส่งกลับพร้อมเหตุผล")
+    now, by, problem = utcnow(), g.user.line_user_id, None
+    with get_db().session() as db:  # a refusal is rendered after it: one session at a time
         found = review.submission_in(db, submission_id, {p.id for p in g.user.provinces})
         if found is None:
-            return page("problem.html", 404, user=g.user, text="ไม่พบรายการนี้ในจังหวัดของคุณ")
-        row, agency = found
-        if not review.still_current(row):
-            text = f"{row.item_code} ของ{agency.name} มีลิงก์ใหม่แล้ว โปรดตรวจรายการล่าสุด"
-            return page("problem.html", 409, user=g.user, text=text)
-        review.decide(db, row, outcome, reason[: review.NOTE_LIMIT], by, now)
-        limit = current_app.config["PERSON_NOTICES_PER_DAY"]
-        told = outcomes.tell_review(db, agency, [row], now, limit, by, None)
-        for to, text in told.pushes:
-            enqueue_push(db, to, [text_message(text)])
-        done = f"{agency.code} {row.item_code} {'ผ่าน' if outcome == APPROVED else 'ส่งกลับแก้ไข'}"
+            problem = (404, "ไม่พบรายการนี้ในจังหวัดของคุณ")
+        elif not review.still_current(found[0]):
+            row, agency = found
+            problem = (409, f"{row.item_code} ของ{agency.name} มีลิงก์ใหม่แล้ว โปรดตรวจรายการล่าสุด")
+        else:
+            row, agency = found
+            review.decide(db, row, outcome, reason[: review.NOTE_LIMIT], by, now)
+            limit = current_app.config["PERSON_NOTICES_PER_DAY"]
+            told = outcomes.tell_review(db, agency, [row], now, limit, by, None)
+            for to, text in told.pushes:
+                enqueue_push(db, to, [text_message(text)])
+            verdict = "ผ่าน" if outcome == APPROVED else "ส่งกลับแก้ไข"
+            done = f"{agency.code} {row.item_code} {verdict}"
+    if problem:
+        return refused(*problem)
     return after(done)
 
 
-def after(done: str):
-    if request.headers.get("HX-Request"):  # htmx: the desk with the next link, one request
-        return desk_page(done)
-    return redirect(url_for("web_review.desk", done=done))
+def after(done: str, kind: str = "done"):
+    """The desk again with what happened: in place for htmx (one request), else a redirect
+    with the note kept in the session (never in the address, where a link could forge it)."""
+    if request.headers.get("HX-Request"):
+        return desk_page(done, kind)
+    flash(done, kind)
+    return redirect(url_for("web_review.desk"))
+
+
+def refused(status: int, text: str):
+    """htmx does not swap an error answer: show the refusal on the desk instead."""
+    if request.headers.get("HX-Request"):
+        return desk_page(text, "problem")
+    return page("problem.html", status, user=g.user, text=text)
 
 
 @blueprint.post("/review/approve-selected")
 @signed_in
 def approve_selected():
     """Several links approved at once; each agency's admins get one message for theirs."""
-    chosen = [int(i) for i in request.form.getlist("ids") if i.isdigit()][:100]
+    chosen = [int(i) for i in request.form.getlist("ids") if ID.fullmatch(i)][:100]
     now, by, provinces = utcnow(), g.user.line_user_id, {p.id for p in g.user.provinces}
     by_agency: dict[int, tuple] = {}
     with get_db().session() as db:

@@ -67,7 +67,8 @@ def csrf_token() -> str:
 def check_csrf() -> None:
     """Every POST carries the session's token; a missing or wrong one changes nothing."""
     sent = request.form.get("csrf", "")
-    if not sent or not secrets.compare_digest(sent, session.get("csrf", "")):
+    expected = session.get("csrf", "")
+    if not sent or not secrets.compare_digest(sent.encode(), expected.encode()):
         abort(400, "แบบฟอร์มหมดอายุหรือไม่ครบ โปรดเปิดหน้าใหม่แล้วลองอีกครั้ง")
 
 

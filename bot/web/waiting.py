@@ -5,7 +5,17 @@ the outcome exactly as after the chat command."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, redirect, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    get_flashed_messages,
+    redirect,
+    request,
+    url_for,
+)
 
 from bot.db import get_db
 from bot.web.session import page, signed_in
@@ -38,15 +48,16 @@ def view():
         db.expunge_all()
     return page(
         "waiting.html", user=g.user, rows=rows, total=total, who=who, requests=labels,
-        done=request.args.get("done", "")[:200],
+        done=" · ".join(get_flashed_messages()),
     )  # fmt: skip
 
 
 def back(done: str):
-    return redirect(url_for("web_waiting.view", done=done))
+    flash(done)  # in the session, not the address: a link cannot forge a success note
+    return redirect(url_for("web_waiting.view"))
 
 
-@blueprint.post("/questions/<int:number>")
+@blueprint.post("/questions/<int(max=2147483647):number>")
 @signed_in
 def answer(number: int):
     province_ids, text = _coordinator(), request.form.get("answer", "").strip()
@@ -75,7 +86,7 @@ def answer(number: int):
     return back(done)
 
 
-@blueprint.post("/registrations/<int:number>")
+@blueprint.post("/registrations/<int(max=2147483647):number>")
 @signed_in
 def decide(number: int):
     province_ids = _coordinator()

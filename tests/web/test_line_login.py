@@ -16,7 +16,10 @@ SECRET, CHANNEL = "a-login-channel-secret-of-32-bytes!", "1234567890"
 
 @pytest.fixture
 def login(app, client, bot, fake_line):
-    app.config.update(LINE_LOGIN_CHANNEL_ID=CHANNEL, LINE_LOGIN_CHANNEL_SECRET=SECRET)
+    app.config.update(
+        LINE_LOGIN_CHANNEL_ID=CHANNEL, LINE_LOGIN_CHANNEL_SECRET=SECRET,
+        LINE_LOGIN_BASE_URL=fake_line.base_url,
+    )  # fmt: skip
 
     def as_user(user_id: str, state: str | None = None):
         requests.post(f"{fake_line.base_url}/_fake/login", json={"user_id": user_id}, timeout=5)
@@ -69,6 +72,13 @@ def test_the_id_token_is_checked_claim_by_claim(app):
         assert verified_user(token(iss="https://evil.example"), "n1") is None
         assert verified_user(token(exp=int(time.time()) - 600), "n1") is None
         assert verified_user(token(key="another-secret-also-32-bytes-long!"), "n1") is None
+
+
+def test_real_line_login_goes_to_lines_own_hosts(client, app):
+    app.config.update(LINE_LOGIN_CHANNEL_ID=CHANNEL, LINE_LOGIN_CHANNEL_SECRET=SECRET)
+    app.config.pop("LINE_LOGIN_BASE_URL", None)
+    started = client.get("/web/login")
+    assert started.location.startswith("https://access.line.me/oauth2/v2.1/authorize?")
 
 
 def test_without_line_login_settings_the_route_says_so(client, app):

@@ -39,9 +39,11 @@ def test_the_desk_shows_each_link_with_its_requirement(client, bot, submitted):
 def test_approving_on_the_web_is_a_chat_review(client, bot, submitted, db, fake_line, worker):
     signed_in(client, bot)
     answer = decide(client, desk_path(client, "O1"), outcome="approved")
-    assert answer.status_code == 302 and "done=" in answer.location
+    assert answer.status_code == 302 and "done" not in answer.location, "no note in the address"
     assert current(db)["O1"][1] == "approved"
-    assert "รอตรวจ 1 รายการ" in client.get("/web/review").get_data(as_text=True)
+    desk = client.get("/web/review").get_data(as_text=True)
+    assert "รอตรวจ 1 รายการ" in desk and "บันทึกแล้ว: L004 O1 ผ่าน" in desk
+    assert "บันทึกแล้ว" not in client.get("/web/review?done=forged").get_data(as_text=True)
     told = text_of(submitted("สถานะ"))
     assert "O1 ผ่าน" in told, "the admin hears the outcome as after a chat review"
     from models.registry import AuditEntry
@@ -67,6 +69,26 @@ def test_an_admin_has_no_desk_and_cannot_post_verdicts(client, bot, submitted, d
     page = client.get("/web/home")
     refused = client.post("/web/review/1", data={"csrf": csrf_of(page.data), "outcome": "approved"})
     assert refused.status_code == 404 and current(db)["O1"][1] == "pending"
+
+
+def test_with_htmx_a_refusal_shows_on_the_desk_and_odd_ids_are_refused(client, bot, submitted, db):
+    signed_in(client, bot)
+    page = client.get("/web/review")
+    path = desk_path(client, "O1")
+    submitted(f"O1 {SITE}/structure-2")
+    token = csrf_of(page.data)
+    answer = client.post(
+        path, data={"csrf": token, "outcome": "approved"}, headers={"HX-Request": "true"}
+    )
+    assert answer.status_code == 200 and "มีลิงก์ใหม่แล้ว" in answer.get_data(as_text=True)
+    odd = client.post(
+        "/web/review/approve-selected", data={"csrf": token, "ids": ["²", "๑๒", "9" * 30]}
+    )
+    assert odd.status_code == 302 and "ผ่าน 0 รายการ" in client.get("/web/review").get_data(
+        as_text=True
+    )
+    assert client.get("/web/submission/" + "9" * 30).status_code == 404
+    assert client.post("/web/sign-out", data={"csrf": "ก"}).status_code == 400
 
 
 def test_a_replaced_link_is_not_reviewed(client, bot, submitted, db):
@@ -101,7 +123,8 @@ def test_several_links_approved_at_once_tell_the_admin_once(client, bot, submitt
     answer = client.post(
         "/web/review/approve-selected", data={"csrf": csrf_of(page.data), "ids": ids}
     )
-    assert answer.status_code == 302 and "2" in answer.location
+    assert answer.status_code == 302
+    assert "ผ่าน 2 รายการ" in client.get("/web/review").get_data(as_text=True)
     assert {current(db)[c][1] for c in ("O1", "O2")} == {"approved"}
     told = text_of(submitted("สถานะ"))
     assert "O1 ผ่าน" in told and "O2 ผ่าน" in told

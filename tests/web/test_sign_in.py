@@ -4,7 +4,6 @@ use, ten minutes, CSRF on every form, sessions that end, roles re-read on every 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
 from pathlib import Path
 
@@ -81,6 +80,19 @@ def test_pages_need_a_session_and_it_ends_idle_or_long(client, bot, monkeypatch)
     assert client.get("/web/home").status_code == 302, "two hours idle"
 
 
+def test_a_session_ends_after_eight_hours_however_busy(client, bot, monkeypatch):
+    import bot.web.session as web_session
+
+    signed_in(client, bot)
+    start, clock = web_session.time.time(), [0.0]
+    monkeypatch.setattr(web_session.time, "time", lambda: start + clock[0])
+    for hour in range(1, 8):  # a click every hour: never idle
+        clock[0] = hour * 3600
+        assert client.get("/web/home").status_code == 200
+    clock[0] = 8 * 3600 + 60
+    assert client.get("/web/home").status_code == 302, "eight hours after signing in"
+
+
 def test_a_revoked_coordinator_is_out_on_the_next_click(client, bot, runner, db):
     signed_in(client, bot)
     from models.registry import RoleGrant
@@ -115,19 +127,47 @@ def test_headers_forbid_inline_code_and_referers_and_cookies_are_guarded(client,
     cookie = page.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     signed_in(client, bot)
-    for url in ("/web/home", "/web/review", "/web/matrix", path):
+    for url in ("/web/home", "/web/review", "/web/matrix", "/web/waiting", path):
         html = client.get(url).get_data(as_text=True)
         assert "<script>" not in html and "style=" not in html and " hx-on" not in html, url
     assert '"includeIndicatorStyles": false' in client.get("/web/review").get_data(as_text=True)
 
 
-def test_the_token_never_reaches_a_log(client, bot, caplog):
-    with caplog.at_level(logging.DEBUG):
-        token = signed_in(client, bot)
-        client.get("/web/home")
-    assert token not in caplog.text
-    procfile = (ROOT / "Procfile").read_text()
-    serve = (ROOT / "bot" / "dev" / "serve.py").read_text()
-    for text in (procfile, serve):
-        assert "--access-logformat" in text
-        assert "%(r)s" not in text and "%(q)s" not in text and "%(f)s" not in text
+def test_the_token_never_reaches_the_access_log(tmp_path):
+    """gunicorn as the Procfile runs it: the request line is logged without its query string."""
+    import shlex
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    command = (ROOT / "Procfile").read_text().split("web:", 1)[1].splitlines()[0]
+    fmt = shlex.split(command)[shlex.split(command).index("--access-logformat") + 1]
+    assert fmt in (ROOT / "bot" / "dev" / "serve.py").read_text(), "make run logs the same way"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite:///{tmp_path}/a.sqlite3",
+           "LOCAL_LINE_SECRET_FILE": str(tmp_path / "secret"), "FAKE_LINE_PORT": "9"}  # fmt: skip
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}",
+         "--access-logfile", "-", "--access-logformat", fmt, "wsgi:app"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/web/sign-in?t=SECRETTOKEN42")
+                break
+            except urllib.error.HTTPError:
+                break  # any answer: the request was served and logged
+            except OSError:
+                time.sleep(0.3)
+        time.sleep(0.5)
+    finally:
+        server.terminate()
+        log = server.communicate(timeout=20)[0].decode()
+    assert '"GET /web/sign-in"' in log, log[-500:]
+    assert "SECRETTOKEN42" not in log
