@@ -8,7 +8,6 @@ import hmac
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 
 from itsdangerous import URLSafeTimedSerializer
@@ -19,7 +18,7 @@ from sqlalchemy.orm import Session
 from models.numbers import to_ascii
 from models.oit import progress
 from models.oit.progress import end_of_day_utc
-from models.oit.report_sheets import MARKS, fill_workbook
+from models.oit.report_sheets import MARKS, ReportData, ReportLine, fill_workbook
 from models.oit.submissions import MISSING, Submission, ToolScore
 from models.registry.agency_names import KIND_LABELS, LOCAL_KINDS
 from models.registry.tables import Agency, Province
@@ -137,33 +136,6 @@ def scores_as_of(
     for agency_id, tool in later:
         scores[agency_id].pop(tool, None)
     return scores
-
-
-@dataclass
-class ReportLine:
-    """One agency's row, in plain values; a score is None when it is not known."""
-
-    code: str
-    name: str
-    kind: str
-    marks: list[str]  # one status per item code
-    counts: dict[str, int]
-    score: float  # the simulated OIT
-    iit: float | None = None
-    eit: float | None = None
-    total: float | None = None  # the simulated total, only when IIT and EIT are both known
-    local: bool = False  # a local government (อปท.), on its own sheet
-
-
-@dataclass
-class ReportData:
-    """Everything the workbook shows, read in one short transaction."""
-
-    province: str
-    month: str
-    codes: list[str]
-    lines: list[ReportLine]
-    as_of: dt.date | None = None  # the month is not over: the links as they stand that day
 
 
 def report_rows(

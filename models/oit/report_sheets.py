@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from openpyxl.styles import Font, PatternFill
@@ -17,7 +18,33 @@ if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from models.oit.report import ReportData, ReportLine
+
+@dataclass
+class ReportLine:
+    """One agency's row, in plain values; a score is None when it is not known."""
+
+    code: str
+    name: str
+    kind: str
+    marks: list[str]  # one status per item code
+    counts: dict[str, int]
+    score: float  # the simulated OIT
+    iit: float | None = None
+    eit: float | None = None
+    total: float | None = None  # the simulated total, only when IIT and EIT are both known
+    local: bool = False  # a local government (อปท.), on its own sheet
+
+
+@dataclass
+class ReportData:
+    """Everything the workbook shows, read in one short transaction."""
+
+    province: str
+    month: str
+    codes: list[str]
+    lines: list[ReportLine]
+    as_of: dt.date | None = None  # the month is not over: the links as they stand that day
+
 
 NOT_SENT = "ยังไม่ส่ง"  # written in an item's cell, so an empty cell never means "not sent"
 MARKS = {APPROVED: "ผ่าน", PENDING: "รอตรวจ", FIX: "แก้ไข", MISSING: NOT_SENT}
