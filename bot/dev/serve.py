@@ -109,6 +109,7 @@ def run_all(config, port: int) -> int:
         return 2
     processes: dict[str, subprocess.Popen] = {}
     env = dict(os.environ)
+    env.setdefault("PUBLIC_BASE_URL", f"http://127.0.0.1:{port}")  # sign-in links reach this port
     if config["LOCAL_LINE"]:
         env.setdefault("LINE_API_BASE_URL", config["LINE_API_BASE_URL"])
         processes["fake-line"] = subprocess.Popen(
