@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from bot.db import Database
 from bot.line_client import LineClient, LineError, Sent
 from handlers.events import Event
-from handlers.replies import Message, Reply
+from handlers.replies import Message, Reply, text_message
 from models.base import utcnow
 from models.notices import held, quota
 from models.queues import InboxEvent, OutboxMessage, SentMessage
@@ -30,6 +30,12 @@ def reply_deadline(row: InboxEvent, ttl: int) -> datetime:
     """A reply token lives about a minute from when LINE issued it; keep a safety margin."""
     issued = min(row.received_at, row.event_time or row.received_at)
     return issued + timedelta(seconds=ttl)
+
+
+def enqueue_texts(session: Session, pushes: list[tuple[str, str]]) -> None:
+    """Queue (chat, text) pushes that a domain call decided on, as a web action's outcomes."""
+    for to, text in pushes:
+        enqueue_push(session, to, [text_message(text)])
 
 
 def enqueue_reply(

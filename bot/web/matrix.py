@@ -8,11 +8,12 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, abort, current_app, g, request
+from flask import Blueprint, Response, current_app, g, request
+from openpyxl import Workbook
 
 from bot.db import get_db
 from bot.reports import report_url
-from bot.web.session import page, signed_in
+from bot.web.session import coordinators_only, page, signed_in
 from models.base import local_today, utcnow
 from models.oit import review_desk
 from models.oit.matrix import LABELS, Matrix, matrix
@@ -26,8 +27,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _view() -> tuple[Province, dict, Matrix | None]:
     """The province asked for (one the person coordinates) and the filters, as given."""
-    if not g.user.provinces:
-        abort(403, "หน้านี้สำหรับผู้ประสานงานจังหวัด")
     wanted = request.args.get("province", type=int)
     province = next((p for p in g.user.provinces if p.id == wanted), g.user.provinces[0])
     filters = {
@@ -43,6 +42,7 @@ def _view() -> tuple[Province, dict, Matrix | None]:
 
 @blueprint.get("/matrix")
 @signed_in
+@coordinators_only
 def view():
     province, filters, found = _view()
     query = request.query_string.decode()
@@ -70,8 +70,6 @@ def download(rows: list[list[str]], name: str, kind: str) -> Response:
         csv.writer(out).writerows(rows)
         body, mimetype = "\ufeff" + out.getvalue(), "text/csv; charset=utf-8"
     else:
-        from openpyxl import Workbook
-
         book = Workbook()
         sheet = book.active
         sheet.title = "OIT"
@@ -87,6 +85,7 @@ def download(rows: list[list[str]], name: str, kind: str) -> Response:
 
 @blueprint.get("/matrix.<any(csv, xlsx):kind>")
 @signed_in
+@coordinators_only
 def export(kind: str):
     province, _, found = _view()
     return download(table(found) if found else [], f"oit-matrix-{province.id}", kind)
@@ -94,6 +93,7 @@ def export(kind: str):
 
 @blueprint.get("/honour.<any(csv, xlsx):kind>")
 @signed_in
+@coordinators_only
 def honour(kind: str):
     """The agencies complete on time at every passed phase deadline (the honour list)."""
     province, _, _ = _view()

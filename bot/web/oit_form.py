@@ -10,16 +10,15 @@ from dataclasses import dataclass, replace
 from flask import Blueprint, abort, g, request
 
 from bot.db import get_db
-from bot.web.session import page, signed_in
+from bot.web.session import STATUS_WORDS, page, signed_in
 from models.base import utcnow
 from models.oit import records, submitting
 from models.oit.context import framework_for
 from models.oit.parser import ParsedLinks, parse_links
 from models.oit.records import item_status, urls_of
-from models.oit.submissions import APPROVED, FIX, MISSING, PENDING
+from models.oit.submissions import FIX
 
 blueprint = Blueprint("web_oit_form", __name__, url_prefix="/web")
-STATUS = {APPROVED: "ตรวจผ่าน", PENDING: "รอตรวจ", FIX: "ต้องแก้ไข", MISSING: "ยังไม่ส่ง"}
 FIELD_LIMIT = 4000
 
 
@@ -64,7 +63,8 @@ def _rows(db, agency, framework) -> list[Row]:
         status = item_status(sub)
         reason = sub.review_note if sub is not None and status == FIX else None
         links = "\n".join(urls_of(sub)) if sub is not None else ""
-        rows.append(Row(item.code, item.title, item.description, links, STATUS[status], reason))
+        shown = STATUS_WORDS[status]
+        rows.append(Row(item.code, item.title, item.description, links, shown, reason))
     return rows
 
 
@@ -83,7 +83,14 @@ def form(code: str):
             typed = {c: request.form.get(f"item-{c}", "")[:FIELD_LIMIT] for c in current}
             parsed = form_lines(typed, current)
             done = submitting.record_links(
-                db, agency, framework, parsed, by=g.user.line_user_id, now=now, source="web"
+                db,
+                agency,
+                framework,
+                parsed,
+                by=g.user.line_user_id,
+                now=now,
+                source="web",
+                by_item=True,
             )
         rows = _rows(db, agency, framework)
         refused = set()

@@ -11,20 +11,19 @@ from flask import Blueprint, current_app, g
 
 from bot.db import get_db
 from bot.web.charts import HEIGHT, WIDTH, trend_bars
-from bot.web.session import page, signed_in
+from bot.web.session import STATUS_WORDS, page, signed_in
 from models.base import local_today, utcnow
 from models.faq.questions import waiting
 from models.notices.budget import month_utc, province_spend, push_spend
 from models.oit import progress
+from models.oit.context import framework_for
 from models.oit.submissions import APPROVED, FIX, MISSING, PENDING
 from models.oit.summary import Overview, overview, weekly_trend
 from models.registry.registrations import pending_requests
-from models.registry.tables import Province
 from models.year.calendar import thai_date
-from models.year.frameworks import active_framework
 
 blueprint = Blueprint("web_overview", __name__, url_prefix="/web")
-STATUSES = ((APPROVED, "ตรวจผ่าน"), (PENDING, "รอตรวจ"), (FIX, "ต้องแก้"), (MISSING, "ยังไม่ส่ง"))
+STATUSES = tuple((key, STATUS_WORDS[key]) for key in (APPROVED, PENDING, FIX, MISSING))
 
 
 @dataclass
@@ -57,7 +56,7 @@ def home():
             provinces.append(views)
         for agency in g.user.agencies:
             agency = db.merge(agency, load=False)
-            framework = active_framework(db, db.get(Province, agency.province_id), today)
+            framework = framework_for(db, agency, utcnow())
             if framework is not None:
                 standing = progress.standing(db, agency, framework)
                 agencies.append((agency.code, agency.name, standing))

@@ -19,13 +19,12 @@ from flask import (
 )
 
 from bot.db import get_db
-from bot.web.session import page, signed_in
-from handlers.replies import text_message
+from bot.outbox import enqueue_texts
+from bot.web.session import coordinators_only, page, signed_in
 from models.base import utcnow
 from models.notices import outcomes
 from models.oit import review, review_desk
 from models.oit.submissions import APPROVED, FIX
-from models.queues.outbox import enqueue_push
 
 blueprint = Blueprint("web_review", __name__, url_prefix="/web")
 ID = re.compile(r"[0-9]{1,9}")
@@ -33,9 +32,8 @@ ID = re.compile(r"[0-9]{1,9}")
 
 @blueprint.get("/review")
 @signed_in
+@coordinators_only
 def desk():
-    if not g.user.provinces:
-        return page("problem.html", 403, user=g.user, text="หน้านี้สำหรับผู้ประสานงานจังหวัด")
     notes = get_flashed_messages(with_categories=True)
     return desk_page(*(notes[-1][::-1] if notes else ("", "done")))
 
@@ -70,8 +68,7 @@ def decide(submission_id: int):
             review.decide(db, row, outcome, reason[: review.NOTE_LIMIT], by, now)
             limit = current_app.config["PERSON_NOTICES_PER_DAY"]
             told = outcomes.tell_review(db, agency, [row], now, limit, by, None)
-            for to, text in told.pushes:
-                enqueue_push(db, to, [text_message(text)])
+            enqueue_texts(db, told.pushes)
             verdict = "ผ่าน" if outcome == APPROVED else "ส่งกลับแก้ไข"
             done = f"{agency.code} {row.item_code} {verdict}"
     if problem:
@@ -113,8 +110,7 @@ def approve_selected():
         limit = current_app.config["PERSON_NOTICES_PER_DAY"]
         for agency, rows in by_agency.values():
             told = outcomes.tell_review(db, agency, rows, now, limit, by, None)
-            for to, text in told.pushes:
-                enqueue_push(db, to, [text_message(text)])
+            enqueue_texts(db, told.pushes)
         count = sum(len(rows) for _, rows in by_agency.values())
     skipped = len(chosen) - count
     done = f"ผ่าน {count} รายการ" + (f" (ข้าม {skipped} รายการที่มีลิงก์ใหม่แล้ว)" if skipped else "")

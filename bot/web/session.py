@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
 
 from bot.db import get_db
+from models.oit.submissions import APPROVED, STATUS_TEXT
 from models.registry import roles
 from models.registry.tables import Agency, Province
 
@@ -20,6 +21,8 @@ blueprint = Blueprint(
     template_folder="templates",
 )  # fmt: skip
 LIFETIME, IDLE = 8 * 3600, 2 * 3600
+# The chat's status words; a web page says "ตรวจผ่าน" where a card has room only for "ผ่าน".
+STATUS_WORDS = {**STATUS_TEXT, APPROVED: "ตรวจผ่าน"}
 
 
 @dataclass
@@ -82,6 +85,18 @@ def signed_in(view):
             return redirect(url_for("web_signin.how_to"))
         if request.method == "POST":
             check_csrf()
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def coordinators_only(view):
+    """After `signed_in`: a page for coordinators; others get a Thai refusal."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        if not g.user.provinces:
+            abort(403, "หน้านี้สำหรับผู้ประสานงานจังหวัด")
         return view(*args, **kwargs)
 
     return wrapper

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     g,
@@ -18,7 +17,8 @@ from flask import (
 )
 
 from bot.db import get_db
-from bot.web.session import page, signed_in
+from bot.outbox import enqueue_texts
+from bot.web.session import coordinators_only, page, signed_in
 from handlers.replies import text_message
 from models.base import local_today, utcnow
 from models.faq import questions
@@ -30,16 +30,15 @@ from models.registry import registrations, roles
 blueprint = Blueprint("web_waiting", __name__, url_prefix="/web")
 
 
-def _coordinator() -> list[int]:
-    if not g.user.provinces:
-        abort(403, "หน้านี้สำหรับผู้ประสานงานจังหวัด")
+def _coordinated() -> list[int]:
     return [p.id for p in g.user.provinces]
 
 
 @blueprint.get("/waiting")
 @signed_in
+@coordinators_only
 def view():
-    province_ids = _coordinator()
+    province_ids = _coordinated()
     with get_db().session() as db:
         rows, total = questions.waiting(db, province_ids, limit=50)
         who = askers(db, rows)
@@ -59,8 +58,9 @@ def back(done: str):
 
 @blueprint.post("/questions/<int(max=2147483647):number>")
 @signed_in
+@coordinators_only
 def answer(number: int):
-    province_ids, text = _coordinator(), request.form.get("answer", "").strip()
+    province_ids, text = _coordinated(), request.form.get("answer", "").strip()
     now, by = utcnow(), g.user.line_user_id
     with get_db().session() as db:
         row = questions.question_in(db, number, set(province_ids))
@@ -88,8 +88,9 @@ def answer(number: int):
 
 @blueprint.post("/registrations/<int(max=2147483647):number>")
 @signed_in
+@coordinators_only
 def decide(number: int):
-    province_ids = _coordinator()
+    province_ids = _coordinated()
     approve = request.form.get("decision") == "approve"
     reason = request.form.get("reason", "").strip()[:300]
     if not approve and not reason:
@@ -103,7 +104,6 @@ def decide(number: int):
             per_day=current_app.config["PERSON_NOTICES_PER_DAY"], here=None,
         )  # fmt: skip
         for _, told in settled:
-            for to, text in told.pushes:
-                enqueue_push(db, to, [text_message(text)])
+            enqueue_texts(db, told.pushes)
         line = settled[0][0]
     return back(f"{'อนุมัติ' if approve else 'ไม่อนุมัติ'}แล้ว: {line}")

@@ -59,6 +59,11 @@ def _quoted(ctx: Context) -> tuple[FaqAnswer | None, Reply | None]:
     return found.answer, None
 
 
+def named(entry: dict) -> str:
+    """An entry as a coordinator recognises it: its code and the first of its questions."""
+    return f"{entry['id']} (เรื่อง “{cut(entry['questions'][0], 50)}”)"
+
+
 def wrong(ctx: Context, args: str) -> Reply:
     """แจ้งว่าบอทตอบผิด ให้บอทเลิกตอบคำถามแบบนั้นด้วยคำตอบเดิม (ผู้ประสานงาน)
     ตอบกลับ (quote) คำตอบของบอท แล้วพิมพ์ ผิด หรือ ผิด ควรเป็น <รหัสคำถาม/ข้อ เช่น O20>
@@ -100,14 +105,16 @@ def wrong(ctx: Context, args: str) -> Reply:
         corrections.judged(ctx.session, reported, ctx.event.user_id, ctx.now)
     ctx.followups.add("faq_index")  # rebuilt by the worker after commit
     asked = f"“{cut(answer.question, 120)}”"
+    given = answering.entry_named(ctx.session, answer.entry_key, province, ctx.today)
+    wrong_entry = named(given) if given else answer.entry_key
     if right is None:
         return Reply.text(
-            f"บันทึกแล้ว: บอทจะไม่ตอบ {asked} ด้วย {answer.entry_key} อีก (เฉพาะจังหวัด{province.name})\n"
+            f"บันทึกแล้ว: บอทจะไม่ตอบ {asked} ด้วย {wrong_entry} อีก (เฉพาะจังหวัด{province.name})\n"
             f"ส่งเข้าคำถามค้าง #{fix.question_id} แล้ว ตอบผู้ถามด้วย ตอบ #{fix.question_id} <คำตอบ>"
         )
     text = answering.answer_text(ctx.session, right, province, ctx.today)
     reply = Reply.text(
-        f"บันทึกแล้ว: คำถาม {asked} ต่อไปบอทจะตอบด้วย {right['id']} แทน {answer.entry_key}"
+        f"บันทึกแล้ว: คำถาม {asked} ต่อไปบอทจะตอบด้วย {named(right)} แทน {wrong_entry}"
         f" (เฉพาะจังหวัด{province.name})"
     )
     corrected = text_message(f"คำตอบที่ถูกต้อง:\n{text}")

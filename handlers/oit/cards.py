@@ -5,13 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from models.line_text import ALT_TEXT_LIMIT, cut
+from models.oit.submissions import STATUS_TEXT
 
-STATUS_TEXT = {
-    "missing": "ยังไม่ส่ง",
-    "pending": "รอตรวจ",
-    "fix": "ต้องแก้ไข",
-    "approved": "ผ่าน",
-}
 STATUS_COLOUR = {
     "missing": "#9E9E9E",
     "pending": "#F9A825",

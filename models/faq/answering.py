@@ -224,6 +224,15 @@ def decide(session: Session, question: str, province: Province | None, today: dt
     return Decision(True, match.entry["id"], round(match.score, 3), answer)
 
 
+def index_today(
+    session: Session, province: Province | None, today: dt.date
+) -> tuple[FaqIndex, dict | None]:
+    """The index a province's questions use today, and its framework document."""
+    framework = active_framework(session, province, today)
+    document = document_of(framework) if framework is not None else None
+    return index_for(session, framework, province), document
+
+
 def entry_named(
     session: Session, name: str, province: Province | None, today: dt.date
 ) -> dict | None:
@@ -231,23 +240,20 @@ def entry_named(
     name = name.strip().lower()
     code = ITEM.search(name)
     key = f"item-o{int(code.group(1).translate(THAI_DIGITS))}" if code else name
-    framework = active_framework(session, province, today)
-    entries = index_for(session, framework, province).entries
-    return next((e for e in entries if e["id"] == key), None)
+    index, _ = index_today(session, province, today)
+    return next((e for e in index.entries if e["id"] == key), None)
 
 
 def nearest_entries(
     session: Session, question: str, province: Province | None, today: dt.date, skip: str
 ) -> list[dict]:
     """The three entries closest to a question, less one (for a coordinator to choose from)."""
-    framework = active_framework(session, province, today)
-    index = index_for(session, framework, province)
+    index, _ = index_today(session, province, today)
     scores = index.scores(question[:MATCHED_LENGTH])[: len(index.entries)]
     order = [index.entries[n] for n in scores.argsort()[::-1]]
     return [e for e in order if e["id"] != skip][:3]
 
 
 def answer_text(session: Session, entry: dict, province: Province | None, today: dt.date) -> str:
-    framework = active_framework(session, province, today)
-    document = document_of(framework) if framework is not None else None
+    _, document = index_today(session, province, today)
     return render(session, entry, province, today, document)

@@ -12,15 +12,13 @@ from sqlalchemy.orm import Session
 
 from models.oit import records
 from models.oit.link_verdict import PROBLEMS
-from models.oit.submissions import APPROVED, CURRENT, FIX, MISSING, PENDING, Submission
+from models.oit.submissions import CURRENT, MISSING, PENDING, STATUS_TEXT, Submission
 from models.oit.summary import group_agencies
 from models.registry.tables import Province
 from models.year.frameworks import active_framework
 
 CHECKER = "checker"  # sent, and the link checker found a problem with one of its links
-LABELS = {
-    MISSING: "ยังไม่ส่ง", PENDING: "รอตรวจ", CHECKER: "ลิงก์มีปัญหา", APPROVED: "ผ่าน", FIX: "ต้องแก้ไข",
-}  # fmt: skip
+LABELS = {**STATUS_TEXT, CHECKER: "ลิงก์มีปัญหา"}
 
 
 @dataclass

@@ -194,17 +194,22 @@ def _position(urls: list[str], url: str) -> int:
     return urls.index(url) if url in urls else len(urls)
 
 
+def waiting_in(province_ids: list[int]) -> tuple:
+    """Conditions of a current link waiting for review in these provinces (joined to Agency)."""
+    return (
+        Agency.province_id.in_(province_ids),
+        Submission.state == CURRENT,
+        Submission.review == PENDING,
+    )
+
+
 def waiting_reviews(session: Session, province_ids: list[int]) -> dict[tuple[str, str], list[str]]:
     """{(agency code, name): item codes in natural order} of links waiting for review, the
     agency whose oldest link waits longest first."""
     rows = session.execute(
         select(Agency.code, Agency.name, Submission.item_code)
         .join(Agency, Agency.id == Submission.agency_id)
-        .where(
-            Agency.province_id.in_(province_ids),
-            Submission.state == CURRENT,
-            Submission.review == PENDING,
-        )
+        .where(*waiting_in(province_ids))
         .order_by(Submission.created_at)
     ).all()
     by_agency: dict[tuple[str, str], list[str]] = {}

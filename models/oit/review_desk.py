@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from models.oit import records
 from models.oit.link_verdict import VERDICT_TEXT
 from models.oit.records import urls_of
-from models.oit.submissions import CURRENT, PENDING, LinkCheck, Submission
+from models.oit.submissions import LinkCheck, Submission
 from models.queues.leases import DONE
 from models.registry.tables import Agency
 from models.year import FrameworkItem
@@ -47,11 +48,7 @@ def queue(session: Session, province_ids: list[int], limit: int = 20) -> tuple[l
     waiting = (
         select(Submission, Agency)
         .join(Agency, Agency.id == Submission.agency_id)
-        .where(
-            Agency.province_id.in_(province_ids),
-            Submission.state == CURRENT,
-            Submission.review == PENDING,
-        )
+        .where(*records.waiting_in(province_ids))
         .order_by(Submission.created_at, Submission.id)
     )
     rows = session.execute(waiting.limit(limit)).all()

@@ -25,6 +25,8 @@ from models.queues.leases import Leased, claim_index
 CURRENT, SUPERSEDED, WITHDRAWN = "current", "superseded", "withdrawn"
 PENDING, APPROVED, FIX = "pending", "approved", "fix"  # review outcomes of a current submission
 MISSING = "missing"  # an item with no current submission
+# What officers read for each status, in the chat's card and on the web alike.
+STATUS_TEXT = {MISSING: "ยังไม่ส่ง", PENDING: "รอตรวจ", FIX: "ต้องแก้ไข", APPROVED: "ผ่าน"}
 
 
 class Submission(Base):

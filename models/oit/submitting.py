@@ -39,9 +39,11 @@ def record_links(
     source: str = "chat",
     message_id: str | None = None,
     event_at: datetime | None = None,
+    by_item: bool = False,
 ) -> Recorded:
     """Check every parsed line and record the good ones: an item of this year's framework whose
-    links are all usable (one line's problem is its own, never the others')."""
+    links are all usable (one line's problem is its own, never the others'). A problem names
+    its line and item, or the item alone (`by_item`: a form has fields, not lines)."""
     codes = [item.code for item in records.items_of(session, framework.id)]
     done = Recorded(problems=[f"บรรทัด {b.line_no}: {b.reason}" for b in parsed.bad])
     for line in parsed.items:
@@ -53,7 +55,8 @@ def record_links(
             continue
         broken = next((why for why in map(url_problem, line.urls) if why), None)
         if broken:
-            done.problems.append(f"บรรทัด {line.line_no} ({line.code}): {broken}")
+            where = line.code if by_item else f"บรรทัด {line.line_no} ({line.code})"
+            done.problems.append(f"{where}: {broken}")
             continue
         records.record(
             session, agency, framework, line.code, line.urls, by=by, now=now,
